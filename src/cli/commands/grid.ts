@@ -1,0 +1,63 @@
+import type { Command } from "commander";
+import { loadGrid } from "../../grid/load.ts";
+import { dryRun, formatDryRun } from "../../lab/dry-run.ts";
+import { runGrid } from "../../lab/run-grid.ts";
+import { summaryTable } from "../../lab/summary.ts";
+import { installSignalHandlers, stopAll } from "../../launchers/reaper.ts";
+import { createProgress, defaultProgressMode, type ProgressMode } from "../../progress/render.ts";
+import { SIM_TIME_SCALE_ENV } from "../../engines/sim.ts";
+import { badInput } from "../../errors.ts";
+
+interface GridFlags {
+  dryRun?: boolean;
+  out?: string;
+  resume?: string;
+  simulate?: boolean;
+  timeScale?: string;
+  binary?: string;
+  model?: string;
+  launcher?: string;
+  parallel?: string;
+  progress?: ProgressMode;
+}
+
+export function register(program: Command): void {
+  program
+    .command("grid")
+    .description("run every point of a parameter grid: start the engine, run the suites, write CSVs")
+    .argument("<file>", "grid file (YAML), e.g. grids/quickstart.yaml")
+    .option("--dry-run", "print each point's id, command line and env; launch nothing")
+    .option("--out <dir>", "run directory (default results/<grid name>/<timestamp>/)")
+    .option("--resume <dir>", "continue an interrupted run in <dir>: finished points are skipped")
+    .option("--simulate", "run a vLLM grid against the built-in vLLM simulator (no GPU needed)")
+    .option("--time-scale <k>", "simulator speed-up; timings are reported as real-time equivalents", "1")
+    .option("--binary <path>", "engine binary (llama-server or vllm), overriding the grid")
+    .option("--model <path>", "model (.gguf for llama.cpp, id or path for vLLM), overriding the grid")
+    .option("--launcher <kind>", "launcher (local, docker, slurm), overriding the grid")
+    .option("--parallel <n>", "points in flight at once (launchers that allow it)")
+    .option("--progress <mode>", "progress display on stderr: tty, plain or none")
+    .action(async (file: string, flags: GridFlags) => {
+      const loaded = loadGrid(file);
+      if (flags.dryRun) {
+        process.stdout.write(formatDryRun(dryRun(loaded.grid, flags)));
+        return;
+      }
+      const timeScale = Number(flags.timeScale ?? 1);
+      if (!(timeScale > 0)) throw badInput(`--time-scale ${flags.timeScale}: must be a positive number`);
+      process.env[SIM_TIME_SCALE_ENV] = String(timeScale);
+      const parallel = flags.parallel === undefined ? undefined : Number(flags.parallel);
+      if (parallel !== undefined && !(Number.isInteger(parallel) && parallel > 0)) throw badInput(`--parallel ${flags.parallel}: must be a positive integer`);
+      const controller = new AbortController();
+      installSignalHandlers((signal) => {
+        process.stderr.write(`\n${signal}: stopping engines; finished points are kept (resume with --resume)\n`);
+        controller.abort();
+        void stopAll();
+      });
+      const progress = createProgress(flags.progress ?? defaultProgressMode());
+      const result = await runGrid(loaded, { ...flags, timeScale, parallel, progress, signal: controller.signal });
+      process.stdout.write(summaryTable(result.rows, Object.keys(loaded.grid.matrix)) + "\n");
+      process.stdout.write(`results: ${result.outDir}\n`);
+      if (result.interrupted) process.exitCode = 130;
+      else if (result.ok === 0 && result.failed > 0) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,90 @@
+import { request } from "undici";
+import { authHeaders, benchAgent } from "./http.ts";
+import { SseSplitter } from "./sse.ts";
+import type { Clock, RequestRecord } from "./types.ts";
+
+export interface ChatTarget {
+  baseUrl: string;
+  apiKey?: string;
+}
+
+interface ChunkDelta {
+  content?: string | null;
+  reasoning?: string | null;
+  reasoning_content?: string | null;
+  tool_calls?: Array<{ index: number; function?: { name?: string; arguments?: string } }>;
+}
+interface Chunk {
+  choices?: Array<{ delta?: ChunkDelta; text?: string; finish_reason?: string | null }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null } | null;
+  timings?: { prompt_ms?: number; cache_n?: number };
+}
+
+/**
+ * Streams one OpenAI chat completion and times it like `vllm bench serve`: start just before sending, TTFT at
+ * the first chunk carrying content (reasoning and tool-call arguments count), ITL between content chunks.
+ */
+export async function streamChat(
+  target: ChatTarget,
+  body: Record<string, unknown>,
+  clock: Clock,
+  opts: { gateWaitNs?: number; signal?: AbortSignal } = {},
+): Promise<RequestRecord> {
+  const record: RequestRecord = { ok: false, gateWaitNs: opts.gateWaitNs ?? 0, startNs: 0, endNs: 0, chunkNs: [] };
+  const payload = JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } });
+  let text = "";
+  const tools: Array<{ name: string; arguments: string }> = [];
+  record.startNs = clock.now();
+  try {
+    const res = await request(`${target.baseUrl}/v1/chat/completions`, {
+      method: "POST",
+      dispatcher: benchAgent,
+      headers: { "content-type": "application/json", ...authHeaders(target.apiKey) },
+      body: payload,
+      signal: opts.signal,
+    });
+    if (res.statusCode !== 200) {
+      record.error = `HTTP ${res.statusCode}: ${(await res.body.text()).slice(0, 300)}`;
+      record.endNs = clock.now();
+      return record;
+    }
+    const splitter = new SseSplitter((data) => {
+      if (data === "[DONE]") return;
+      const now = clock.now();
+      const chunk = JSON.parse(data) as Chunk;
+      const choice = chunk.choices?.[0];
+      const delta = choice?.delta;
+      const piece = delta?.content ?? choice?.text;
+      const reasoning = delta?.reasoning ?? delta?.reasoning_content;
+      if (piece || reasoning || delta?.tool_calls?.length) {
+        if (record.firstTokenNs === undefined) record.firstTokenNs = now;
+        record.chunkNs.push(now);
+        if (piece) text += piece;
+        for (const call of delta?.tool_calls ?? []) {
+          const slot = (tools[call.index] ??= { name: "", arguments: "" });
+          if (call.function?.name) slot.name += call.function.name;
+          if (call.function?.arguments) slot.arguments += call.function.arguments;
+        }
+      }
+      if (choice?.finish_reason) record.finishReason = choice.finish_reason;
+      if (chunk.usage) {
+        record.promptTokens = chunk.usage.prompt_tokens;
+        record.outputTokens = chunk.usage.completion_tokens;
+        record.cachedTokens = chunk.usage.prompt_tokens_details?.cached_tokens ?? record.cachedTokens;
+      }
+      if (chunk.timings?.prompt_ms !== undefined) record.serverPromptMs = chunk.timings.prompt_ms;
+      if (chunk.timings?.cache_n !== undefined && record.cachedTokens === undefined) record.cachedTokens = chunk.timings.cache_n;
+    });
+    res.body.setEncoding("utf8");
+    for await (const part of res.body) splitter.push(part as string);
+    record.endNs = record.chunkNs.length ? record.chunkNs[record.chunkNs.length - 1] : clock.now();
+    record.ok = record.firstTokenNs !== undefined;
+    if (!record.ok) record.error = "stream ended without content";
+  } catch (err) {
+    record.endNs = clock.now();
+    record.error = (err as Error).message;
+  }
+  record.text = text;
+  if (tools.length) record.toolCalls = tools.filter(Boolean);
+  return record;
+}

@@ -1,0 +1,37 @@
+/**
+ * One request as the client saw it. All times are integer nanoseconds on the monotonic clock, relative to the
+ * run's epoch (so they fit a double exactly for ~104 days).
+ */
+export interface RequestRecord {
+  ok: boolean;
+  error?: string;
+  /** Time spent waiting for a slot behind the client's own concurrency gate. */
+  gateWaitNs: number;
+  /** Just before the HTTP request was sent (after the gate). */
+  startNs: number;
+  /** First chunk that carries content (text, reasoning or tool-call arguments). */
+  firstTokenNs?: number;
+  /** Last chunk. */
+  endNs: number;
+  /** Arrival time of every content chunk, in order. */
+  chunkNs: number[];
+  /** From the server's usage (never re-tokenized unless the server gave none). */
+  promptTokens?: number;
+  outputTokens?: number;
+  cachedTokens?: number;
+  /** Server-side prompt processing time when the engine reports it (llama.cpp `timings.prompt_ms`). */
+  serverPromptMs?: number;
+  /** The generated text and tool calls, for suites that check what came back. */
+  text?: string;
+  toolCalls?: Array<{ name: string; arguments: string }>;
+  finishReason?: string;
+}
+
+export interface Clock {
+  /** Monotonic nanoseconds since the run's epoch, as an integer. */
+  now(): number;
+}
+
+export function monotonicClock(epoch: bigint = process.hrtime.bigint()): Clock {
+  return { now: () => Number(process.hrtime.bigint() - epoch) };
+}

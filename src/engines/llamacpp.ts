@@ -1,0 +1,41 @@
+import type { ArgValue } from "../grid/schema.ts";
+import { badInput } from "../errors.ts";
+import { renderFlags } from "./flags.ts";
+import { classifyLlamaCppLog } from "./llamacpp-classify.ts";
+import type { EngineAdapter } from "./types.ts";
+
+/** llama-server switches without a `--no-` form (checked in the bundled common/arg.cpp). */
+const POSITIVE_ONLY = new Set(["metrics", "verbose", "embedding", "embeddings", "reranking", "props", "context-shift-off"]);
+/** Short names users know from llama.cpp's docs, rendered as the long flag. */
+const ALIASES: Record<string, string> = {
+  np: "parallel", b: "batch-size", ub: "ubatch-size", c: "ctx-size", t: "threads", tb: "threads-batch",
+  cb: "cont-batching", kvu: "kv-unified", fa: "flash-attn", ngl: "n-gpu-layers", cram: "cache-ram",
+};
+
+export const llamaCppAdapter: EngineAdapter = {
+  kind: "llamacpp",
+  installHint: "run `bench setup llama.cpp` (builds llama-server from the bundled source) or set `binary:` in the grid",
+  render({ grid, server, host, port, binary, model }) {
+    const servedName = grid.served_name ?? "model";
+    const params: Record<string, ArgValue> = {};
+    for (const [name, value] of Object.entries({ ...grid.args, ...server })) params[ALIASES[name] ?? name] = value;
+    const args = [
+      "-m", model, "-a", servedName, "--host", host, "--port", String(port), "--metrics", "--jinja",
+      ...renderFlags(params, { positiveOnly: POSITIVE_ONLY }),
+    ];
+    return {
+      engine: "llamacpp", command: binary, args, env: { ...grid.env }, host, port,
+      baseUrl: `http://${host}:${port}`,
+      servedName,
+      readiness: { path: "/health", loadingStatuses: [503] },
+      capabilities: { openaiChat: true, anthropicMessages: true, tokenize: "llamacpp", resetPrefixCache: "llamacpp-slots", metrics: "llamacpp" },
+    };
+  },
+  classifyLog: classifyLlamaCppLog,
+  checkParam(name, values, where) {
+    const long = ALIASES[name] ?? name;
+    if (["parallel", "batch-size", "ubatch-size", "ctx-size"].includes(long) && values.some((v) => typeof v !== "number" || !Number.isInteger(v))) {
+      throw badInput(`${where}: ${long} takes integers`);
+    }
+  },
+};

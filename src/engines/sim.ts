@@ -1,0 +1,24 @@
+import { packagePath } from "../util/paths.ts";
+import { renderVllm } from "./vllm.ts";
+import { classifyVllmLog } from "./vllm-classify.ts";
+import { vllmAdapter } from "./vllm.ts";
+import type { EngineAdapter } from "./types.ts";
+
+/** Time scale for simulated runs; set by `bench grid --simulate --time-scale K`. */
+export const SIM_TIME_SCALE_ENV = "TUNELAB_SIM_TIME_SCALE";
+
+/**
+ * The vLLM simulator: the exact argv the vLLM adapter renders, run by `bench sim serve` instead of `vllm serve`,
+ * so the simulator exercises the same flags, readiness and log classification.
+ */
+export const simAdapter: EngineAdapter = {
+  kind: "sim",
+  installHint: "the simulator ships with the lab; run `npm ci`",
+  render(input) {
+    const scale = process.env[SIM_TIME_SCALE_ENV] ?? "1";
+    const spec = renderVllm(input, process.execPath, [packagePath("bin", "bench.mjs"), "sim", "serve"]);
+    return { ...spec, engine: "sim", args: [...spec.args, "--time-scale", scale] };
+  },
+  classifyLog: classifyVllmLog,
+  checkParam: vllmAdapter.checkParam,
+};

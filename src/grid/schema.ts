@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/** A grid parameter value: what a flag or client setting can take. */
+export const ParamValue = z.union([z.string(), z.number(), z.boolean()]);
+export type ParamValue = z.infer<typeof ParamValue>;
+/** A base argument may also be a JSON object (vLLM's `compilation-config`). */
+export const ArgValue = z.union([ParamValue, z.record(z.string(), z.unknown())]);
+export type ArgValue = z.infer<typeof ArgValue>;
+
+const SuiteEntry = z.strictObject({
+  kind: z.string().min(1),
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+
+const LauncherConfig = z.strictObject({
+  kind: z.string().default("local"),
+  startup_timeout_s: z.number().positive().default(600),
+  stop_timeout_s: z.number().positive().default(15),
+  parallel: z.number().int().positive().default(1),
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const GridSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' or '-' only"),
+  description: z.string().optional(),
+  engine: z.enum(["llamacpp", "vllm"]),
+  /** Path to a .gguf (llama.cpp), a Hugging Face id or path (vLLM), or `tiny` for the generated test model. */
+  model: z.string().min(1),
+  served_name: z.string().min(1).optional(),
+  /** Engine binary: llama-server path, or the `vllm` executable; default found by setup / PATH. */
+  binary: z.string().min(1).optional(),
+  /** Flags every point gets, by long name without dashes: `{ ctx-size: 8192, tensor-parallel-size: 2 }`. */
+  args: z.record(z.string(), ArgValue).default({}),
+  /** Environment for the engine; values may reference the caller's environment as `${NAME}`. */
+  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+  /** Cartesian product over named parameters. */
+  matrix: z.record(z.string(), z.array(ParamValue).min(1)).default({}),
+  /** Points matching every key of a rule are dropped. */
+  exclude: z.array(z.record(z.string(), ParamValue)).default([]),
+  suites: z.array(SuiteEntry).min(1),
+  repetitions: z.number().int().positive().default(1),
+  launcher: LauncherConfig.default({ kind: "local", startup_timeout_s: 600, stop_timeout_s: 15, parallel: 1, options: {} }),
+  /** Where suites send requests: direct to the engine's OpenAI API, through the built-in proxy, the engine's native /v1/messages, or an external URL. */
+  path: z.union([z.enum(["direct", "proxy", "native"]), z.url()]).default("direct"),
+});
+
+export type Grid = z.infer<typeof GridSchema>;
+export type GridInput = z.input<typeof GridSchema>;
+export type SuiteEntry = z.infer<typeof SuiteEntry>;

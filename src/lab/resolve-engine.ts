@@ -1,0 +1,58 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { badInput } from "../errors.ts";
+import type { EngineAdapter, EngineKind } from "../engines/types.ts";
+import { engineFor } from "../engines/registry.ts";
+import type { Grid } from "../grid/schema.ts";
+import { onPath } from "../setup/system-tools.ts";
+
+export interface ResolvedEngine {
+  adapter: EngineAdapter;
+  kind: EngineKind;
+  binary: string;
+  model: string;
+  simulated: boolean;
+}
+
+export interface EngineOverrides {
+  binary?: string;
+  model?: string;
+  simulate?: boolean;
+  /** Called before a first-use build or model generation, with progress lines. */
+  onSetup?: (line: string) => void;
+}
+
+/**
+ * Finds the engine binary and model a grid needs: named in the grid or by flag, else built on first use
+ * (llama.cpp) or found on PATH (vLLM). `model: tiny` is the generated test model.
+ */
+export async function resolveEngine(grid: Grid, file: string, o: EngineOverrides = {}): Promise<ResolvedEngine> {
+  const simulated = !!o.simulate;
+  if (simulated && grid.engine !== "vllm") throw badInput(`${file}: --simulate needs 'engine: vllm' (the simulator imitates vLLM)`);
+  const kind: EngineKind = simulated ? "sim" : grid.engine;
+  const adapter = engineFor(kind);
+  const modelName = o.model ?? grid.model;
+  if (kind === "sim") return { adapter, kind, binary: process.execPath, model: modelName, simulated };
+  if (kind === "vllm") {
+    const binary = o.binary ?? grid.binary ?? "vllm";
+    if (!(binary.includes("/") ? existsSync(binary) : onPath(binary))) {
+      throw badInput(`${file}: vLLM executable '${binary}' not found`, adapter.installHint);
+    }
+    return { adapter, kind, binary, model: modelName, simulated };
+  }
+  const binary = o.binary ?? grid.binary ?? (await buildLlamaServer(o.onSetup));
+  if (!existsSync(binary)) throw badInput(`llama-server binary '${binary}' not found`, adapter.installHint);
+  const model = modelName === "tiny" ? await tinyModel(o.onSetup) : resolve(modelName);
+  if (!existsSync(model)) throw badInput(`${file}: field 'model': no such file '${modelName}'`, "give the path of a .gguf, or `tiny` for the generated test model");
+  return { adapter, kind, binary, model, simulated };
+}
+
+async function buildLlamaServer(onSetup?: (line: string) => void): Promise<string> {
+  const { ensureLlamaCpp } = await import("../setup/llamacpp.ts");
+  return (await ensureLlamaCpp({ onProgress: onSetup })).serverPath;
+}
+
+async function tinyModel(onSetup?: (line: string) => void): Promise<string> {
+  const { ensureTinyModel } = await import("../setup/tiny-model.ts");
+  return (await ensureTinyModel({ onProgress: onSetup })).path;
+}

@@ -1,0 +1,73 @@
+import type { RequestRecord } from "../client/types.ts";
+import type { FailureCause } from "../engines/types.ts";
+import type { Point } from "../grid/expand.ts";
+import { summarizeScenario } from "../metrics/summarize.ts";
+import type { Cell, PointRow } from "../results/columns.ts";
+import type { ScenarioOutcome } from "../suites/types.ts";
+
+export interface RowContext {
+  point: Point;
+  engine: string;
+  launcher: string;
+  path: string;
+  simulated: boolean;
+  timeScale: number;
+  startupS?: number;
+  startedAt: string;
+}
+
+function base(ctx: RowContext): PointRow {
+  return {
+    point_id: ctx.point.id, ...ctx.point.params, path: ctx.path, engine: ctx.engine, launcher: ctx.launcher,
+    server_id: ctx.point.serverId, simulated: ctx.simulated, time_scale: ctx.simulated ? ctx.timeScale : undefined,
+    startup_s: ctx.startupS, started_at: ctx.startedAt, ended_at: new Date().toISOString(),
+  };
+}
+
+/** The row of a point that failed (to start, or while a suite ran): cause plus the log's tail. */
+export function failedRow(ctx: RowContext, cause: FailureCause, detail: string, suite?: string): PointRow {
+  return { ...base(ctx), status: "failed", failure: cause, failure_detail: detail.slice(-2000), suite };
+}
+
+/** One row per scenario a suite measured. */
+export function scenarioRows(ctx: RowContext, suite: string, outcomes: ScenarioOutcome[]): PointRow[] {
+  return outcomes.map((o) => ({
+    ...base(ctx), status: "ok", failure: "", suite, scenario: o.scenario, concurrency: o.concurrency,
+    ...summarizeScenario(o.repetitions), ...(o.extra ?? {}),
+  }));
+}
+
+/** requests.csv rows for every request of every repetition. */
+export function requestRows(point: Point, suite: string, outcomes: ScenarioOutcome[]): PointRow[] {
+  const rows: PointRow[] = [];
+  for (const o of outcomes) {
+    o.repetitions.forEach((rep, r) => rep.records.forEach((rec, i) => rows.push(requestRow(point, suite, o, r, i, rec))));
+  }
+  return rows;
+}
+
+function requestRow(point: Point, suite: string, o: ScenarioOutcome, repetition: number, index: number, r: RequestRecord): Record<string, Cell> {
+  const gaps = r.chunkNs.length > 1 ? Math.round((r.chunkNs[r.chunkNs.length - 1] - r.chunkNs[0]) / (r.chunkNs.length - 1)) : undefined;
+  return {
+    point_id: point.id, suite, scenario: o.scenario, repetition, request_index: index, ok: r.ok, error: r.error,
+    concurrency: o.concurrency, gate_wait_ns: r.gateWaitNs, start_ns: r.startNs, first_token_ns: r.firstTokenNs,
+    end_ns: r.endNs, chunks: r.chunkNs.length, itl_ns_mean: gaps, prompt_tokens: r.promptTokens,
+    output_tokens: r.outputTokens, cached_tokens: r.cachedTokens,
+  };
+}
+
+/** Converts wall-clock records of a time-scaled simulator into real-time equivalents. */
+export function scaleOutcomes(outcomes: ScenarioOutcome[], k: number): ScenarioOutcome[] {
+  if (k === 1) return outcomes;
+  const s = (ns: number) => Math.round(ns * k);
+  return outcomes.map((o) => ({
+    ...o,
+    repetitions: o.repetitions.map((rep) => ({
+      window: rep.window && { startNs: s(rep.window.startNs), endNs: s(rep.window.endNs) },
+      records: rep.records.map((r) => ({
+        ...r, gateWaitNs: s(r.gateWaitNs), startNs: s(r.startNs), endNs: s(r.endNs),
+        firstTokenNs: r.firstTokenNs === undefined ? undefined : s(r.firstTokenNs), chunkNs: r.chunkNs.map(s),
+      })),
+    })),
+  }));
+}

@@ -1,0 +1,109 @@
+import type { Clock } from "../client/types.ts";
+import type { Grid } from "../grid/schema.ts";
+import type { Point } from "../grid/expand.ts";
+import type { Launcher } from "../launchers/types.ts";
+import { StartupFailure } from "../launchers/types.ts";
+import type { ProgressObserver } from "../progress/observer.ts";
+import type { RunStore } from "../results/run-store.ts";
+import { suiteFor } from "../suites/registry.ts";
+import type { Target } from "../suites/types.ts";
+import type { ResolvedEngine } from "./resolve-engine.ts";
+import { failedRow, requestRows, scaleOutcomes, scenarioRows, type RowContext } from "./rows.ts";
+import type { PointRow } from "../results/columns.ts";
+
+export interface GroupContext {
+  grid: Grid;
+  engine: ResolvedEngine;
+  launcher: Launcher;
+  store: RunStore;
+  progress: ProgressObserver;
+  clock: Clock;
+  signal: AbortSignal;
+  timeScale: number;
+  /** Numbering for the progress display. */
+  index: (point: Point) => number;
+  total: number;
+}
+
+/**
+ * Runs the pending points that share one engine configuration: one engine start, then every client-level
+ * variation against it. A start failure fails every point of the group; a suite failure fails only its point.
+ */
+export async function runServerGroup(ctx: GroupContext, points: Point[]): Promise<void> {
+  const { grid, engine, store, progress } = ctx;
+  const first = points[0];
+  const startedAt = new Date().toISOString();
+  const rowCtx = (point: Point, startupS?: number): RowContext => ({
+    point, engine: engine.kind, launcher: ctx.launcher.kind, path: String(point.client.path ?? grid.path),
+    simulated: engine.simulated, timeScale: ctx.timeScale, startupS, startedAt,
+  });
+  progress.pointStart({ index: ctx.index(first), total: ctx.total, pointId: first.id, label: describe(first) });
+  let handle;
+  try {
+    handle = await ctx.launcher.start({
+      render: (host, port) => engine.adapter.render({ grid, server: first.server, host, port, binary: engine.binary, model: engine.model }),
+      engine: engine.adapter,
+      logFile: store.logFile(first.serverId),
+      startupTimeoutMs: grid.launcher.startup_timeout_s * 1000,
+      stopTimeoutMs: grid.launcher.stop_timeout_s * 1000,
+      signal: ctx.signal,
+      onPhase: (p) => progress.phase(p),
+      options: grid.launcher.options,
+    });
+  } catch (err) {
+    if (ctx.signal.aborted) return;
+    const f = err instanceof StartupFailure ? err : new StartupFailure("crashed", "", (err as Error).message);
+    for (const point of points) {
+      store.commitPoint([failedRow(rowCtx(point), f.failureCause, `${f.message}\n${f.logTail}`)], []);
+      progress.pointEnd({ pointId: point.id, status: "failed", detail: f.failureCause });
+    }
+    return;
+  }
+  try {
+    for (const [i, point] of points.entries()) {
+      if (ctx.signal.aborted) return;
+      if (i > 0) progress.pointStart({ index: ctx.index(point), total: ctx.total, pointId: point.id, label: describe(point) });
+      const startupS = engine.simulated ? handle.startupS * ctx.timeScale : handle.startupS;
+      const { rows, requests, failed } = await runPoint(ctx, point, handle.spec, rowCtx(point, startupS), () => handle.logTail());
+      if (ctx.signal.aborted) return; // an interrupted point is not recorded: resume runs it again
+      store.commitPoint(rows, requests);
+      progress.pointEnd({ pointId: point.id, status: failed === "suite_error" ? "failed" : "ok", detail: failed });
+    }
+  } finally {
+    progress.phase("stopping engine");
+    await handle.stop();
+  }
+}
+
+async function runPoint(
+  ctx: GroupContext, point: Point, spec: import("../engines/types.ts").LaunchSpec, rowCtx: RowContext, logTail: () => string,
+): Promise<{ rows: PointRow[]; requests: PointRow[]; failed?: string }> {
+  const target: Target = {
+    baseUrl: spec.baseUrl, model: spec.servedName, engine: spec.engine, capabilities: spec.capabilities,
+    path: rowCtx.path, timeScale: ctx.timeScale, apiKey: spec.apiKeyEnv ? process.env[spec.apiKeyEnv] : undefined,
+  };
+  const rows: PointRow[] = [];
+  const requests: PointRow[] = [];
+  for (const entry of ctx.grid.suites) {
+    const suite = suiteFor(entry.kind);
+    try {
+      const options = suite.options.parse(entry.options);
+      const raw = await suite.run(
+        { target, client: point.client, repetitions: ctx.grid.repetitions, clock: ctx.clock, signal: ctx.signal, onPhase: (p) => ctx.progress.phase(p) },
+        options,
+      );
+      const outcomes = scaleOutcomes(raw, ctx.timeScale);
+      rows.push(...scenarioRows(rowCtx, suite.kind, outcomes));
+      requests.push(...requestRows(point, suite.kind, outcomes));
+    } catch (err) {
+      if (ctx.signal.aborted) break;
+      return { rows: [failedRow(rowCtx, "suite_error", `${(err as Error).message}\n${logTail()}`, suite.kind)], requests: [], failed: "suite_error" };
+    }
+  }
+  const errors = rows.reduce((n, r) => n + Number(r.errors ?? 0), 0);
+  return { rows, requests, failed: errors ? `${errors} request errors` : undefined };
+}
+
+export function describe(point: Point): string {
+  return Object.entries(point.params).map(([k, v]) => `${k}=${v}`).join(" ") || "(no parameters)";
+}

@@ -1,0 +1,83 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { execa } from "execa";
+import { expandEnv } from "../util/env.ts";
+import { freePort, waitPortFree } from "./ports.ts";
+import { waitReady } from "./readiness.ts";
+import { track } from "./reaper.ts";
+import { StartupFailure, type EngineHandle, type Launcher, type LaunchRequest } from "./types.ts";
+import { tailOf } from "./log-tail.ts";
+
+const HOST = "127.0.0.1";
+
+/** Runs the engine on this machine in its own process group, logs to a file, stops the whole group. */
+export const localLauncher: Launcher = {
+  kind: "local",
+  async start(req: LaunchRequest): Promise<EngineHandle> {
+    const spec = req.render(HOST, await freePort(HOST));
+    mkdirSync(dirname(req.logFile), { recursive: true });
+    const started = process.hrtime.bigint();
+    req.onPhase?.("starting");
+    const child = execa(spec.command, spec.args, {
+      env: expandEnv(spec.env),
+      stdin: "ignore",
+      // both streams appended to one file (O_APPEND keeps their lines whole)
+      stdout: { file: req.logFile, append: true },
+      stderr: { file: req.logFile, append: true },
+      detached: true, // own process group: signals to the lab's group never reach it, and we stop it as a whole
+      reject: false,
+      cleanup: false,
+    });
+    const pid = child.pid;
+    const exited = child.then((r) => ({ code: r.exitCode ?? null, signal: r.signal ?? null }));
+    const kill = (signal: NodeJS.Signals) => {
+      if (pid === undefined) return;
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        /* already gone */
+      }
+    };
+    let done = false;
+    void exited.then(() => (done = true));
+    const stop = async () => {
+      if (!done) {
+        kill("SIGTERM");
+        const timer = new Promise((r) => setTimeout(r, req.stopTimeoutMs).unref());
+        await Promise.race([exited, timer]);
+        kill("SIGKILL"); // the group may hold children even after the leader exited
+        await exited;
+      } else kill("SIGKILL");
+      await waitPortFree(spec.host, spec.port, 5000);
+      untrack();
+    };
+    const untrack = track({ sync: () => kill("SIGKILL"), async: stop });
+    const logTail = (lines = 40) => tailOf(readLog(req.logFile), lines);
+
+    if (pid === undefined) {
+      untrack();
+      throw new StartupFailure("missing_binary", "", `cannot start ${spec.command}`);
+    }
+    req.onPhase?.("loading");
+    const outcome = await waitReady(spec, { timeoutMs: req.startupTimeoutMs, exited, signal: req.signal });
+    if (outcome !== "ready") {
+      await stop();
+      const tail = logTail();
+      if (outcome === "aborted") throw new StartupFailure("interrupted", tail, "interrupted while starting");
+      if (outcome === "timeout") throw new StartupFailure("startup_timeout", tail, `not ready after ${req.startupTimeoutMs / 1000}s`);
+      const { code } = await exited;
+      const cause = req.engine.classifyLog(readLog(req.logFile)) ?? (code === 127 ? "missing_binary" : "crashed");
+      throw new StartupFailure(cause, tail, `engine exited with code ${code} before it was ready`);
+    }
+    const startupS = Number(process.hrtime.bigint() - started) / 1e9;
+    return { spec, startupS, exited, stop, logTail };
+  },
+};
+
+function readLog(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}

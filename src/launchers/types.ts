@@ -1,0 +1,44 @@
+import type { EngineAdapter, FailureCause, LaunchSpec } from "../engines/types.ts";
+
+/** A started, ready engine. */
+export interface EngineHandle {
+  spec: LaunchSpec;
+  /** Seconds from start to ready. */
+  startupS: number;
+  /** Resolves when the engine process exits (for whatever reason). */
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  /** Stops the whole engine (process group, job, container) and confirms its port is free. */
+  stop(): Promise<void>;
+  /** Last lines of the engine's log, for failed rows. */
+  logTail(lines?: number): string;
+}
+
+export interface LaunchRequest {
+  /** Renders the launch spec once the launcher knows the host and port the engine will use. */
+  render(host: string, port: number): LaunchSpec;
+  engine: EngineAdapter;
+  logFile: string;
+  startupTimeoutMs: number;
+  stopTimeoutMs: number;
+  signal?: AbortSignal;
+  /** Called with short phase descriptions for the progress display. */
+  onPhase?(phase: string): void;
+  options: Record<string, unknown>;
+}
+
+export interface Launcher {
+  kind: string;
+  /** Starts the engine and waits until ready; throws StartupFailure when it cannot. */
+  start(request: LaunchRequest): Promise<EngineHandle>;
+}
+
+export class StartupFailure extends Error {
+  constructor(
+    readonly failureCause: FailureCause,
+    readonly logTail: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "StartupFailure";
+  }
+}

@@ -1,0 +1,68 @@
+import type { Upstream } from "./upstream.ts";
+
+export interface EngineModel {
+  id: string;
+  created?: number;
+  /** vLLM's `max_model_len`, when the engine reports it here. */
+  maxModelLen?: number;
+}
+
+interface ModelsBody {
+  data?: { id: string; created?: number; max_model_len?: number }[];
+}
+
+interface PropsBody {
+  n_ctx?: number;
+  default_generation_settings?: { n_ctx?: number };
+}
+
+/**
+ * What the proxy learns from the engine once: served models and the context window (vLLM `/v1/models`
+ * `max_model_len`; llama-server `/props` `default_generation_settings.n_ctx`, the per-slot context).
+ * Failed lookups are not cached, and `invalidate()` (on a connection failure: the engine may have restarted
+ * with other settings) makes the next request ask again.
+ */
+export class EngineInfo {
+  private modelsCache?: Promise<EngineModel[]>;
+  private contextCache?: Promise<number | undefined>;
+
+  constructor(
+    private readonly upstream: Upstream,
+    private readonly fixedContext?: number,
+  ) {}
+
+  models(): Promise<EngineModel[]> {
+    this.modelsCache ??= this.fetchModels().catch((err) => {
+      this.modelsCache = undefined;
+      throw err;
+    });
+    return this.modelsCache;
+  }
+
+  contextWindow(): Promise<number | undefined> {
+    if (this.fixedContext) return Promise.resolve(this.fixedContext);
+    this.contextCache ??= this.fetchContext().catch((err) => {
+      this.contextCache = undefined;
+      throw err;
+    });
+    return this.contextCache;
+  }
+
+  invalidate(): void {
+    this.modelsCache = undefined;
+    this.contextCache = undefined;
+  }
+
+  private async fetchModels(): Promise<EngineModel[]> {
+    const body = await this.upstream.json<ModelsBody>("GET", "/v1/models");
+    return (body?.data ?? []).map((m) => ({ id: m.id, created: m.created, maxModelLen: m.max_model_len }));
+  }
+
+  private async fetchContext(): Promise<number | undefined> {
+    const models = await this.models();
+    const fromModels = models.find((m) => m.maxModelLen)?.maxModelLen;
+    if (fromModels) return fromModels;
+    const props = await this.upstream.json<PropsBody>("GET", "/props");
+    return props?.default_generation_settings?.n_ctx ?? props?.n_ctx ?? undefined;
+  }
+}

@@ -1,0 +1,79 @@
+import { Agent, request, type Dispatcher } from "undici";
+import { ProxyError } from "./errors.ts";
+
+export interface UpstreamOptions {
+  /** Engine base URL, with or without `/v1`. */
+  url: string;
+  /** Sent as `Authorization: Bearer` (vLLM and llama-server both accept it). */
+  key?: string;
+  /** Headers and body idle timeout; a long prefill delays llama-server's headers. */
+  timeoutMs: number;
+}
+
+export type UpstreamResponse = Dispatcher.ResponseData;
+
+/** One keep-alive connection pool to the engine, shared by every request of the proxy. */
+export class Upstream {
+  readonly root: string;
+  private readonly agent: Agent;
+  private readonly headers: Record<string, string>;
+
+  constructor(options: UpstreamOptions) {
+    this.root = engineRoot(options.url);
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+    this.headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+    if (options.key) this.headers.authorization = `Bearer ${options.key}`;
+  }
+
+  /** POST a JSON body; connection failures become the 529 the client retries on. */
+  async post(path: string, body: string, signal?: AbortSignal): Promise<UpstreamResponse> {
+    return this.send("POST", path, body, signal);
+  }
+
+  async get(path: string, signal?: AbortSignal): Promise<UpstreamResponse> {
+    return this.send("GET", path, undefined, signal);
+  }
+
+  /** GET/POST returning parsed JSON on 2xx, or undefined on any other status (for probing optional endpoints). */
+  async json<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T | undefined> {
+    const res = await this.send(method, path, body === undefined ? undefined : JSON.stringify(body));
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      await res.body.dump();
+      return undefined;
+    }
+    return (await res.body.json()) as T;
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+
+  private async send(method: "GET" | "POST", path: string, body: string | undefined, signal?: AbortSignal) {
+    try {
+      return await request(this.root + path, { method, body, headers: this.headers, signal, dispatcher: this.agent });
+    } catch (err) {
+      throw connectionError(err);
+    }
+  }
+}
+
+/** `http://h:8000/v1/` and `http://h:8000` both give `http://h:8000`. */
+export function engineRoot(url: string): string {
+  return url.replace(/\/+$/, "").replace(/\/v1$/, "");
+}
+
+function connectionError(err: unknown): Error {
+  const e = err as { name?: string; code?: string; message?: string };
+  if (e.name === "AbortError") return err as Error;
+  if (e.code === "UND_ERR_HEADERS_TIMEOUT") return new ProxyError(504, "the engine did not answer in time");
+  return new ProxyError(529, `the engine is unreachable (${e.code ?? e.message ?? "connection failed"})`);
+}
+
+export function isConnectionFailure(err: unknown): boolean {
+  return err instanceof ProxyError && err.status === 529;
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from "node:crypto";
+import { countTokens } from "../client/tokenize.ts";
+import type { Target } from "./types.ts";
+
+const WORDS = (
+  "the model reads a file then calls a tool to edit the code and runs the tests again while the user waits for " +
+  "a short answer about types imports errors functions classes modules builds caches servers requests tokens " +
+  "latency memory batch queue prefix context window stream chunk decode prefill graph kernel profile grid point"
+).split(" ");
+
+/** A fresh random salt: every run gets its own, so nothing hits the prefix cache unless a scenario means it to. */
+export function newSalt(): string {
+  return randomBytes(6).toString("hex");
+}
+
+function words(count: number, salt: string): string {
+  const seed = parseInt(salt.slice(0, 8), 16) || 1;
+  let x = seed;
+  const out = [`[${salt}]`];
+  for (let i = 0; i < count; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out.push(WORDS[(x >>> 8) % WORDS.length]);
+  }
+  return out.join(" ");
+}
+
+/**
+ * Text of exactly `tokens` tokens in the engine's tokenizer when it has a tokenize endpoint (closest from
+ * below otherwise), starting with the salt so that different salts never share a cached prefix.
+ */
+export async function sizedPrompt(target: Target, tokens: number, salt: string): Promise<{ text: string; tokens?: number }> {
+  let n = Math.max(1, tokens - 8);
+  let best: { text: string; tokens?: number } = { text: words(n, salt) };
+  for (let i = 0; i < 8; i++) {
+    const text = words(n, salt);
+    const count = await countTokens(target, text);
+    if (count === undefined) return { text };
+    if (count <= tokens && (best.tokens === undefined || count > best.tokens)) best = { text, tokens: count };
+    if (count === tokens) break;
+    const next = Math.max(1, n + (tokens - count));
+    if (next === n) break;
+    n = next;
+  }
+  return best;
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { classifyVllmLog } from "../src/engines/vllm-classify.ts";
+import { classifyLlamaCppLog } from "../src/engines/llamacpp-classify.ts";
+
+describe("vLLM log classification (REFERENCE.md section 1 lines)", () => {
+  const cases: Array<[string, string]> = [
+    ["ValueError: Free memory on device (22.26/23.99 GiB) on startup is less than desired GPU memory utilization (0.95, 22.79 GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.", "oom"],
+    ["ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.", "kv_cache_too_small"],
+    ["ValueError: To serve at least one request with the models's max seq len (131072), (6.75 GiB KV cache is needed, which is larger than the available KV cache memory (2.1 GiB). Based on the available memory, the estimated maximum model length is 40960.", "kv_cache_too_small"],
+    ["ValueError: To serve at least one request with the model's max seq len (131072), (6.75 GiB KV cache is needed", "kv_cache_too_small"],
+    ["torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.", "oom"],
+    ["RuntimeError: Failed to load model - not enough GPU memory", "oom"],
+    ["RuntimeError: CUDA error when warming up sampler with 1024 dummy requests", "oom"],
+    ["ValueError: max_num_batched_tokens (128) must be greater than or equal to max_num_seqs (256).", "invalid_config"],
+    ["ValueError: User-specified max_model_len (300000) is greater than the derived max_model_len", "invalid_config"],
+    ["vllm serve: error: unrecognized arguments: --disable-log-requests", "invalid_config"],
+    ["OSError: [Errno 98] Address already in use", "bind_failed"],
+    ["RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}", "crashed"],
+  ];
+  it.each(cases)("%s", (line, cause) => {
+    expect(classifyVllmLog(`INFO 11-25 14:00:00 [api_server.py:1] starting\n${line}\n`)).toBe(cause);
+  });
+  it("finds the root cause above 'Engine core initialization failed'", () => {
+    const log = "ERROR ... No available memory for the cache blocks.\nRuntimeError: Engine core initialization failed. See root cause above.";
+    expect(classifyVllmLog(log)).toBe("kv_cache_too_small");
+  });
+  it("says nothing about a healthy startup", () => {
+    expect(classifyVllmLog("INFO 11-25 14:00:00 [gpu_worker.py:1] GPU KV cache size: 222,144 tokens\nINFO Application startup complete.")).toBeUndefined();
+  });
+});
+
+describe("llama.cpp log classification (REFERENCE.md section 2 lines)", () => {
+  const cases: Array<[string, string]> = [
+    ["srv    load_model: failed to load model, '/x.gguf'", "crashed"],
+    ["main: exiting due to model loading error", "crashed"],
+    ["start: couldn't bind HTTP server socket, hostname: 127.0.0.1, port: 8080", "bind_failed"],
+    ["ggml_backend_cuda_buffer_type_alloc_buffer: allocating 9000 MiB on device 0: cudaMalloc failed: out of memory", "oom"],
+    ["error while handling argument \"--parallel\": invalid argument", "invalid_config"],
+  ];
+  it.each(cases)("%s", (line, cause) => {
+    expect(classifyLlamaCppLog(line)).toBe(cause);
+  });
+  it("says nothing about a healthy startup", () => {
+    expect(classifyLlamaCppLog("srv load_model: initializing, n_slots = 4, n_ctx_slot = 4096\nmain: model loaded\nlistening on http://127.0.0.1:8080")).toBeUndefined();
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import type { RequestRecord } from "../src/client/types.ts";
+import { ttftMs } from "../src/metrics/ttft.ts";
+import { tpotMs } from "../src/metrics/tpot.ts";
+import { itlMs } from "../src/metrics/itl.ts";
+import { e2elMs } from "../src/metrics/e2el.ts";
+import { throughput, spanOf } from "../src/metrics/throughput.ts";
+import { peakOutputTokS } from "../src/metrics/peak-throughput.ts";
+import { goodputReqS } from "../src/metrics/goodput.ts";
+import { percentile, distribution } from "../src/metrics/percentile.ts";
+import { acrossRepetitions } from "../src/metrics/repetitions.ts";
+import { summarizeScenario } from "../src/metrics/summarize.ts";
+
+const MS = 1_000_000;
+/** Hand-made requests: integer nanoseconds, no clock. */
+function rec(startMs: number, chunksMs: number[], outputTokens: number, promptTokens = 100): RequestRecord {
+  return {
+    ok: true, gateWaitNs: 0, startNs: startMs * MS, firstTokenNs: chunksMs[0] * MS, endNs: chunksMs[chunksMs.length - 1] * MS,
+    chunkNs: chunksMs.map((c) => c * MS), outputTokens, promptTokens,
+  };
+}
+const a = rec(0, [100, 120, 140, 160, 180], 5); // TTFT 100, E2EL 180, TPOT (180-100)/4 = 20
+const b = rec(50, [350, 400, 450], 3); // TTFT 300, E2EL 400, TPOT (450-350)/2 = 50
+const failed: RequestRecord = { ok: false, error: "HTTP 500", gateWaitNs: 0, startNs: 0, endNs: 10 * MS, chunkNs: [] };
+
+describe("metric formulas on hand-made series", () => {
+  it("TTFT = first content chunk - start", () => expect(ttftMs([a, b, failed])).toEqual([100, 300]));
+  it("E2EL = last chunk - start", () => expect(e2elMs([a, b, failed])).toEqual([180, 400]));
+  it("TPOT = (E2EL - TTFT) / (tokens - 1), only when tokens > 1", () => {
+    expect(tpotMs([a, b, rec(0, [10], 1)])).toEqual([20, 50]);
+  });
+  it("ITL = per-chunk gaps pooled across requests", () => expect(itlMs([a, b])).toEqual([20, 20, 20, 20, 50, 50]));
+  it("throughput over the window: requests, output and total tokens per second", () => {
+    const w = spanOf([a, b]);
+    expect(w).toEqual({ startNs: 0, endNs: 450 * MS });
+    const t = throughput([a, b, failed], w)!;
+    expect(t.request_s).toBeCloseTo(2 / 0.45, 9);
+    expect(t.output_tok_s).toBeCloseTo(8 / 0.45, 9);
+    expect(t.total_tok_s).toBeCloseTo(208 / 0.45, 9);
+  });
+  it("peak output tok/s counts tokens per 1 s bucket", () => {
+    const late = rec(0, [1100, 1200], 4);
+    expect(peakOutputTokS([a, b, late])).toBe(8);
+    expect(peakOutputTokS([a, late], 500 * MS)).toBe(10); // 5 tokens in the first 0.5 s bucket
+  });
+  it("goodput counts requests meeting every SLO", () => {
+    const w = { startNs: 0, endNs: 1000 * MS };
+    expect(goodputReqS([a, b], w, { ttft_ms: 200 })).toBe(1);
+    expect(goodputReqS([a, b], w, { ttft_ms: 500, tpot_ms: 30 })).toBe(1);
+    expect(goodputReqS([a, b], w, { e2el_ms: 1000 })).toBe(2);
+  });
+  it("percentiles interpolate linearly like numpy", () => {
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2.5);
+    expect(percentile([1, 2, 3, 4], 90)).toBeCloseTo(3.7, 12);
+    expect(percentile([10], 99)).toBe(10);
+    expect(distribution([])).toEqual({ mean: undefined, p50: undefined, p90: undefined, p99: undefined });
+  });
+  it("repetitions: median, interval and spread", () => {
+    expect(acrossRepetitions([10, 12, 11])).toEqual({ median: 11, ciLow: 10, ciHigh: 12, spread: 2 / 11 });
+  });
+  it("a scenario row takes medians across repetitions and flags spread over 10%", () => {
+    const fast = rec(0, [100, 120], 2);
+    const slow = rec(0, [100, 200], 2);
+    const row = summarizeScenario([{ records: [fast] }, { records: [slow] }, { records: [fast] }]);
+    expect(row.repetitions).toBe(3);
+    expect(row.requests).toBe(3);
+    expect(row.ttft_ms_p50).toBe(100);
+    expect(row.tpot_ms_mean).toBe(20);
+    expect(String(row.spread_flag)).toContain("tpot_ms_mean");
+    expect(String(row.spread_flag)).not.toContain("ttft_ms_p50");
+  });
+});
