@@ -10,6 +10,10 @@ import { goodputReqS } from "../src/metrics/goodput.ts";
 import { percentile, distribution } from "../src/metrics/percentile.ts";
 import { acrossRepetitions } from "../src/metrics/repetitions.ts";
 import { summarizeScenario } from "../src/metrics/summarize.ts";
+import { perUserOutputTokS } from "../src/metrics/per-user.ts";
+import { addDeltas, serverDeltas } from "../src/metrics/server-deltas.ts";
+import { toolCallsOkRatio } from "../src/metrics/tool-calls.ts";
+import { parsePrometheus } from "../src/client/server-metrics.ts";
 
 const MS = 1_000_000;
 /** Hand-made requests: integer nanoseconds, no clock. */
@@ -68,5 +72,43 @@ describe("metric formulas on hand-made series", () => {
     expect(row.tpot_ms_mean).toBe(20);
     expect(String(row.spread_flag)).toContain("tpot_ms_mean");
     expect(String(row.spread_flag)).not.toContain("ttft_ms_p50");
+  });
+  it("per-user output tok/s = (tokens - 1) / (E2EL - TTFT) per request", () => {
+    expect(perUserOutputTokS([a, b, rec(0, [10], 1)])).toEqual([50, 20]); // 4 / 0.08 s, 2 / 0.1 s
+  });
+  it("goodput reaches the scenario row through its SLO", () => {
+    const row = summarizeScenario([{ records: [a, b], window: { startNs: 0, endNs: 1000 * MS } }], { ttft_ms: 200 });
+    expect(row.goodput_req_s).toBe(1);
+    expect(row.per_user_output_tok_s).toBe(35);
+  });
+  it("tool_calls_ok counts parsable calls among all requests", () => {
+    const good = { ...a, toolCalls: [{ name: "Read", arguments: '{"file_path":"/x"}' }] };
+    const garbage = { ...a, toolCalls: [{ name: "Read", arguments: '{"file_path":' }] };
+    const none = { ...a };
+    expect(toolCallsOkRatio([good, garbage, none, failed])).toBe(0.25);
+  });
+});
+
+describe("server metric deltas", () => {
+  const scrape = (text: string) => parsePrometheus(text);
+  it("parses Prometheus text, summing label sets", () => {
+    const s = scrape('# HELP x\nvllm:request_success_total{finished_reason="stop",model_name="m x"} 3\nvllm:request_success_total{finished_reason="length"} 2\nvllm:kv_cache_usage_perc 0.25 1700000000\n');
+    expect(s.get("vllm:request_success_total")).toBe(5);
+    expect(s.get("vllm:kv_cache_usage_perc")).toBe(0.25);
+  });
+  it("vLLM: counter deltas, hit ratio and gauge maxima", () => {
+    const before = scrape("vllm:prefix_cache_queries_total 1000\nvllm:prefix_cache_hits_total 100\nvllm:num_preemptions_total 1\nvllm:num_requests_waiting 0\nvllm:kv_cache_usage_perc 0.1\n");
+    const mid = scrape("vllm:num_requests_waiting 4\nvllm:kv_cache_usage_perc 0.7\n");
+    const after = scrape("vllm:prefix_cache_queries_total 5000\nvllm:prefix_cache_hits_total 3100\nvllm:num_preemptions_total 3\nvllm:num_requests_waiting 1\nvllm:kv_cache_usage_perc 0.2\n");
+    expect(serverDeltas("vllm", before, after, [before, mid, after])).toEqual({
+      server_prefix_queries: 4000, server_prefix_hits: 3000, server_prefix_hit_ratio: 0.75, server_preemptions: 2, server_queue_max: 4, server_kv_usage_max: 0.7,
+    });
+  });
+  it("llama.cpp: hits = cached delta, queries = cached + processed delta; no preemption counter", () => {
+    const before = scrape("llamacpp:prompt_tokens_total 500\nllamacpp:prompt_tokens_cached_total 0\nllamacpp:requests_deferred 0\n");
+    const after = scrape("llamacpp:prompt_tokens_total 600\nllamacpp:prompt_tokens_cached_total 300\nllamacpp:requests_deferred 2\n");
+    const d = serverDeltas("llamacpp", before, after, [before, after]);
+    expect(d).toEqual({ server_prefix_queries: 400, server_prefix_hits: 300, server_prefix_hit_ratio: 0.75, server_preemptions: undefined, server_queue_max: 2, server_kv_usage_max: undefined });
+    expect(addDeltas(d, { ...d, server_prefix_queries: 100, server_prefix_hits: 0, server_queue_max: 1 })).toMatchObject({ server_prefix_queries: 500, server_prefix_hits: 300, server_prefix_hit_ratio: 0.6, server_queue_max: 2 });
   });
 });

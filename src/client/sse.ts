@@ -1,13 +1,13 @@
 /**
  * Incremental server-sent-events splitter over a byte stream: calls `onData` with each `data:` payload and
- * `onEvent` with each `event:` name, as soon as its line is complete. No per-line regex, no intermediate arrays.
+ * the current `event:` name, as soon as its line is complete. No per-line regex, no intermediate arrays.
  */
 export class SseSplitter {
   private rest = "";
+  private event: string | undefined;
   constructor(
     private readonly onData: (data: string, event: string | undefined) => void,
   ) {}
-  private event: string | undefined;
 
   push(chunk: string): void {
     const text = this.rest ? this.rest + chunk : chunk;

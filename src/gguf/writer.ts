@@ -48,7 +48,7 @@ function encodeHeader(metadata: GgufMetadata, tensors: GgufTensorInput[], alignm
     w.u64(offset);
     offset += size;
   }
-  w.padTo(alignment);
+  if (tensors.length > 0) w.padTo(alignment); // gguf-py leaves a tensor-less file unpadded
   return w.bytes();
 }
 

@@ -56,3 +56,16 @@ async function tinyModel(onSetup?: (line: string) => void): Promise<string> {
   const { ensureTinyModel } = await import("../setup/tiny-model.ts");
   return (await ensureTinyModel({ onProgress: onSetup })).path;
 }
+
+/** Engine version for the manifest: llama-server's own --version line; the lab's for the simulator. */
+export async function engineVersion(engine: ResolvedEngine, labVersion: string): Promise<string | undefined> {
+  if (engine.kind === "sim") return `tunelab-sim ${labVersion}`;
+  if (engine.kind === "llamacpp") {
+    const { llamaServerVersion } = await import("../setup/llamacpp.ts");
+    const v = await llamaServerVersion(engine.binary).catch(() => undefined);
+    return v && `llama.cpp ${v.version} (build ${v.build}, commit ${v.commit})`;
+  }
+  const { execa } = await import("execa");
+  const r = await execa(engine.binary, ["--version"], { reject: false, timeout: 60_000, stdin: "ignore" });
+  return r.exitCode === 0 ? `vllm ${String(r.stdout).trim().split("\n").pop()}` : undefined;
+}

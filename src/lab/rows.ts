@@ -33,7 +33,7 @@ export function failedRow(ctx: RowContext, cause: FailureCause, detail: string, 
 export function scenarioRows(ctx: RowContext, suite: string, outcomes: ScenarioOutcome[]): PointRow[] {
   return outcomes.map((o) => ({
     ...base(ctx), status: "ok", failure: "", suite, scenario: o.scenario, concurrency: o.concurrency,
-    ...summarizeScenario(o.repetitions), ...(o.extra ?? {}),
+    ...summarizeScenario(o.repetitions, o.slo), ...(o.extra ?? {}),
   }));
 }
 

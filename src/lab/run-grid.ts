@@ -14,7 +14,7 @@ import { gitCommit, hostInfo } from "../results/host.ts";
 import { RunStore } from "../results/run-store.ts";
 import { labVersion } from "../util/version.ts";
 import { packagePath } from "../util/paths.ts";
-import { resolveEngine, type EngineOverrides } from "./resolve-engine.ts";
+import { engineVersion, resolveEngine, type EngineOverrides } from "./resolve-engine.ts";
 import { runServerGroup } from "./run-group.ts";
 
 export interface GridRunOptions extends EngineOverrides {
@@ -55,6 +55,7 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
   const manifest: Manifest = opts.resume ? store.readManifest() : {
     schema_version: MANIFEST_SCHEMA_VERSION, lab_version: labVersion(), git_commit: gitCommit(packagePath()),
     grid_name: grid.name, grid_file: file, grid_sha256: loaded.sha256, grid, engine: engine.kind,
+    engine_version: await engineVersion(engine, labVersion()),
     launcher: launcherKind, simulated: engine.simulated, time_scale: engine.simulated ? timeScale : undefined,
     param_names: paramNames, server_params: paramNames.filter((n) => !isClientParam(n)),
     client_params: paramNames.filter(isClientParam), host: hostInfo(), started_at: new Date().toISOString(),

@@ -6,6 +6,7 @@ import { StartupFailure } from "../launchers/types.ts";
 import type { ProgressObserver } from "../progress/observer.ts";
 import type { RunStore } from "../results/run-store.ts";
 import { suiteFor } from "../suites/registry.ts";
+import { resolveOptions } from "../suites/definitions.ts";
 import type { Target } from "../suites/types.ts";
 import type { ResolvedEngine } from "./resolve-engine.ts";
 import { failedRow, requestRows, scaleOutcomes, scenarioRows, type RowContext } from "./rows.ts";
@@ -87,7 +88,7 @@ async function runPoint(
   for (const entry of ctx.grid.suites) {
     const suite = suiteFor(entry.kind);
     try {
-      const options = suite.options.parse(entry.options);
+      const options = resolveOptions(suite, entry.options, `grid suite '${entry.kind}'`);
       const raw = await suite.run(
         { target, client: point.client, repetitions: ctx.grid.repetitions, clock: ctx.clock, signal: ctx.signal, onPhase: (p) => ctx.progress.phase(p) },
         options,

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { execa } from "execa";
 import { expandEnv } from "../util/env.ts";
@@ -7,6 +7,7 @@ import { waitReady } from "./readiness.ts";
 import { track } from "./reaper.ts";
 import { StartupFailure, type EngineHandle, type Launcher, type LaunchRequest } from "./types.ts";
 import { tailOf } from "./log-tail.ts";
+import { failStartup, readLog } from "./startup-failure.ts";
 
 const HOST = "127.0.0.1";
 
@@ -62,22 +63,9 @@ export const localLauncher: Launcher = {
     const outcome = await waitReady(spec, { timeoutMs: req.startupTimeoutMs, exited, signal: req.signal });
     if (outcome !== "ready") {
       await stop();
-      const tail = logTail();
-      if (outcome === "aborted") throw new StartupFailure("interrupted", tail, "interrupted while starting");
-      if (outcome === "timeout") throw new StartupFailure("startup_timeout", tail, `not ready after ${req.startupTimeoutMs / 1000}s`);
-      const { code } = await exited;
-      const cause = req.engine.classifyLog(readLog(req.logFile)) ?? (code === 127 ? "missing_binary" : "crashed");
-      throw new StartupFailure(cause, tail, `engine exited with code ${code} before it was ready`);
+      throw failStartup(req, outcome, outcome === "exited" ? { code: (await exited).code } : {});
     }
     const startupS = Number(process.hrtime.bigint() - started) / 1e9;
     return { spec, startupS, exited, stop, logTail };
   },
 };
-
-function readLog(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return "";
-  }
-}

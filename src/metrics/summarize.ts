@@ -4,6 +4,7 @@ import { e2elMs } from "./e2el.ts";
 import { goodputReqS, type Slo } from "./goodput.ts";
 import { itlMs } from "./itl.ts";
 import { peakOutputTokS } from "./peak-throughput.ts";
+import { perUserOutputTokS } from "./per-user.ts";
 import { distribution, mean } from "./percentile.ts";
 import { acrossRepetitions } from "./repetitions.ts";
 import { spanOf, throughput, type Window } from "./throughput.ts";
@@ -39,6 +40,8 @@ export function summarizeRepetition(rep: Repetition, slo: Slo = {}): Record<stri
     request_s: tp?.request_s, output_tok_s: tp?.output_tok_s, total_tok_s: tp?.total_tok_s,
     output_tok_s_peak: peakOutputTokS(records),
     goodput_req_s: Object.keys(slo).length ? goodputReqS(records, window, slo) : undefined,
+    per_user_output_tok_s: mean(perUserOutputTokS(records)),
+    server_prompt_ms_mean: mean(ok.flatMap((r) => (r.serverPromptMs === undefined ? [] : [r.serverPromptMs]))),
     gate_wait_ms_mean: mean(records.map((r) => r.gateWaitNs / 1e6)),
     prompt_tokens_mean: mean(ok.flatMap((r) => (r.promptTokens === undefined ? [] : [r.promptTokens]))),
     output_tokens_mean: mean(ok.flatMap((r) => (r.outputTokens === undefined ? [] : [r.outputTokens]))),

@@ -19,8 +19,8 @@ interface PropsBody {
 /**
  * What the proxy learns from the engine once: served models and the context window (vLLM `/v1/models`
  * `max_model_len`; llama-server `/props` `default_generation_settings.n_ctx`, the per-slot context).
- * Failed lookups are not cached, and `invalidate()` (on a connection failure: the engine may have restarted
- * with other settings) makes the next request ask again.
+ * Failed lookups are not cached, and `invalidate()` (called when the engine was unreachable: it may have
+ * restarted with other settings) makes the next request ask again.
  */
 export class EngineInfo {
   private modelsCache?: Promise<EngineModel[]>;

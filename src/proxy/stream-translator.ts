@@ -151,7 +151,7 @@ export class StreamTranslator {
     const index = delta.index ?? 0;
     let call = this.openTool?.index === index ? this.openTool : this.tools.find((c) => c.index === index);
     if (!call) {
-      this.closeOpen();
+      if (this.open !== "tool") this.closeOpen();
       call = { index, id: "", name: "", args: "", state: "pending" };
       this.tools.push(call);
     }

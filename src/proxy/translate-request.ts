@@ -54,9 +54,11 @@ function translateTools(tools: AnthropicTool[] | undefined): NonNullable<ChatReq
   const out: NonNullable<ChatRequest["tools"]> = [];
   for (const tool of tools) {
     if (!tool.input_schema && tool.type !== undefined && tool.type !== "custom") continue;
-    const fn: { name: string; description?: string; parameters: unknown } = { name: tool.name };
-    if (tool.description !== undefined) fn.description = tool.description;
-    fn.parameters = tool.input_schema ?? { type: "object", properties: {} };
+    const parameters = tool.input_schema ?? { type: "object", properties: {} };
+    const fn =
+      tool.description === undefined
+        ? { name: tool.name, parameters }
+        : { name: tool.name, description: tool.description, parameters };
     out.push({ type: "function", function: fn });
   }
   return out;

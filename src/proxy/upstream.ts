@@ -1,4 +1,5 @@
 import { Agent, request, type Dispatcher } from "undici";
+import { EngineStreamHandler, type StreamHandle, type StreamSink } from "./engine-stream.ts";
 import { ProxyError } from "./errors.ts";
 
 export interface UpstreamOptions {
@@ -15,11 +16,18 @@ export type UpstreamResponse = Dispatcher.ResponseData;
 /** One keep-alive connection pool to the engine, shared by every request of the proxy. */
 export class Upstream {
   readonly root: string;
+  private readonly origin: string;
+  private readonly basePath: string;
   private readonly agent: Agent;
   private readonly headers: Record<string, string>;
+  /** Called when the engine cannot be reached (it may be restarting with other settings). */
+  onUnreachable: () => void = () => {};
 
   constructor(options: UpstreamOptions) {
     this.root = engineRoot(options.url);
+    const url = new URL(this.root);
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/$/, "");
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
@@ -31,12 +39,8 @@ export class Upstream {
   }
 
   /** POST a JSON body; connection failures become the 529 the client retries on. */
-  async post(path: string, body: string, signal?: AbortSignal): Promise<UpstreamResponse> {
+  post(path: string, body: string, signal?: AbortSignal): Promise<UpstreamResponse> {
     return this.send("POST", path, body, signal);
-  }
-
-  async get(path: string, signal?: AbortSignal): Promise<UpstreamResponse> {
-    return this.send("GET", path, undefined, signal);
   }
 
   /** GET/POST returning parsed JSON on 2xx, or undefined on any other status (for probing optional endpoints). */
@@ -49,15 +53,25 @@ export class Upstream {
     return (await res.body.json()) as T;
   }
 
+  /** POST with the response delivered to `sink` chunk by chunk (the streaming hot path: no stream objects). */
+  stream(path: string, body: string, sink: StreamSink): StreamHandle {
+    const handler = new EngineStreamHandler(sink, () => this.onUnreachable(), connectionError);
+    this.agent.dispatch({ origin: this.origin, path: this.basePath + path, method: "POST", headers: this.headers, body }, handler);
+    return handler;
+  }
+
+  /** Drops pooled and in-flight connections (the proxy is shutting down). */
   close(): Promise<void> {
-    return this.agent.close();
+    return this.agent.destroy();
   }
 
   private async send(method: "GET" | "POST", path: string, body: string | undefined, signal?: AbortSignal) {
     try {
       return await request(this.root + path, { method, body, headers: this.headers, signal, dispatcher: this.agent });
     } catch (err) {
-      throw connectionError(err);
+      const error = connectionError(err);
+      if (isConnectionFailure(error)) this.onUnreachable();
+      throw error;
     }
   }
 }
@@ -67,10 +81,12 @@ export function engineRoot(url: string): string {
   return url.replace(/\/+$/, "").replace(/\/v1$/, "");
 }
 
+/** A failed connection attempt as the 529 clients retry on (timeouts as 504); aborts pass through. */
 function connectionError(err: unknown): Error {
   const e = err as { name?: string; code?: string; message?: string };
   if (e.name === "AbortError") return err as Error;
   if (e.code === "UND_ERR_HEADERS_TIMEOUT") return new ProxyError(504, "the engine did not answer in time");
+  if (e.code === "UND_ERR_BODY_TIMEOUT") return new ProxyError(504, "the engine went silent");
   return new ProxyError(529, `the engine is unreachable (${e.code ?? e.message ?? "connection failed"})`);
 }
 

@@ -20,6 +20,7 @@ export const METRIC_COLUMNS = [
   "server_prefix_hit_ratio", "server_prefix_queries", "server_prefix_hits", "server_preemptions",
   "server_queue_max", "server_kv_usage_max",
   "startup_s",
+  "server_prompt_ms_mean", "tool_calls_ok", "cache_reset",
 ] as const;
 
 export const TRAILING_COLUMNS = [
@@ -31,7 +32,7 @@ export type Cell = string | number | boolean | undefined;
 export type PointRow = Record<string, Cell>;
 
 export function pointColumns(paramNames: readonly string[]): string[] {
-  return [...LEADING_COLUMNS, ...paramNames, ...METRIC_COLUMNS, ...TRAILING_COLUMNS];
+  return [...new Set([...LEADING_COLUMNS, ...paramNames, ...METRIC_COLUMNS, ...TRAILING_COLUMNS])];
 }
 
 /** requests.csv: one row per request with raw timings (integer nanoseconds relative to the run's epoch). */

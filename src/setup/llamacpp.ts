@@ -1,10 +1,11 @@
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { failure } from "../errors.ts";
 import { cacheDir } from "../util/paths.ts";
 import { llamaBundle } from "./bundle.ts";
+import { runLogged } from "./run-logged.ts";
 import { withLock } from "./lock.ts";
 import { ensureLlamaSource } from "./source.ts";
 import { requireTools } from "./system-tools.ts";
@@ -75,32 +76,17 @@ async function compile(srcDir: string, work: string, say: (line: string) => void
   const log = createWriteStream(logPath, { flags: "a" });
   try {
     say("configuring llama.cpp (cmake)");
-    await step(["cmake", "-S", srcDir, "-B", work, ...CMAKE_FLAGS], log, logPath);
+    await runLogged(["cmake", "-S", srcDir, "-B", work, ...CMAKE_FLAGS], log, logPath);
     const jobs = String(availableParallelism());
     say(`building ${TARGETS.join(", ")} with ${jobs} jobs (log: ${logPath})`);
-    let lastPercent = "";
-    await step(["cmake", "--build", work, "--target", ...TARGETS, "-j", jobs], log, logPath, (line) => {
-      const percent = /^\[\s*(\d+)%\]/.exec(line)?.[1];
-      if (percent && percent !== lastPercent) say(`[${percent.padStart(3)}%] building llama.cpp`);
-      lastPercent = percent ?? lastPercent;
+    let shown = -1; // make prints percentages per target, not monotonic: show only new highs
+    await runLogged(["cmake", "--build", work, "--target", ...TARGETS, "-j", jobs], log, logPath, (line) => {
+      const percent = Number(/^\[\s*(\d+)%\]/.exec(line)?.[1] ?? -1);
+      if (percent > shown) say(`[${String(percent).padStart(3)}%] building llama.cpp`);
+      shown = Math.max(shown, percent);
     });
   } finally {
     await new Promise((resolve) => log.end(resolve));
-  }
-}
-
-/** Runs one command with output appended to the build log; a failure names the log and quotes its tail. */
-async function step(cmd: string[], log: NodeJS.WritableStream, logPath: string, onLine?: (line: string) => void): Promise<void> {
-  log.write(`$ ${cmd.join(" ")}\n`);
-  const proc = execa(cmd[0], cmd.slice(1), { all: true, reject: false, buffer: false, stdin: "ignore" });
-  for await (const line of proc.iterable({ from: "all" })) {
-    log.write(line + "\n");
-    onLine?.(line);
-  }
-  const { exitCode, failed, message } = await proc;
-  if (failed) {
-    const tail = readFileSync(logPath, "utf8").trimEnd().split("\n").slice(-8).join("\n");
-    throw failure(`${cmd.slice(0, 2).join(" ")} failed (exit ${exitCode ?? message}); see ${logPath}:\n${tail}`);
   }
 }
 

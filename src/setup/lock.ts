@@ -21,7 +21,7 @@ export async function withLock<T>(lockDir: string, fn: () => Promise<T>, onWait?
     }
     if (!warned) onWait?.(describeOwner(lockDir));
     warned = true;
-    await sleep(1000);
+    await sleep(250);
   }
   try {
     return await fn();

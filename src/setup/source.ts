@@ -24,7 +24,7 @@ export async function ensureLlamaSource(say: (line: string) => void = () => {}):
   const srcDir = join(dir, "src");
   const result = { version: bundle.version, dir, srcDir };
   if (existsSync(join(srcDir, "CMakeLists.txt"))) return result;
-  requireTools(["git"]);
+  requireTools(["git"], "to unpack the llama.cpp source");
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `src.tmp-${process.pid}-${Date.now()}`);
   say(`cloning llama.cpp ${bundle.version}`);

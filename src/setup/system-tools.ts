@@ -19,9 +19,9 @@ export function onPath(name: string): boolean {
 }
 
 /** Fails with one line naming every missing tool, before any work starts. */
-export function requireTools(needs: string[] = BUILD_TOOLS): void {
+export function requireTools(needs: string[] = BUILD_TOOLS, purpose = "to build llama.cpp"): void {
   const missing = needs.filter((alts) => !alts.split("|").some(onPath)).map((alts) => alts.split("|")[0]);
   if (missing.length > 0) {
-    throw badInput(`missing system tools: ${missing.join(", ")} (needed to build llama.cpp)`, "install them, e.g. apt-get install cmake g++ git");
+    throw badInput(`missing system tools: ${missing.join(", ")} (needed ${purpose})`, "install them, e.g. apt-get install cmake g++ git");
   }
 }

@@ -1,9 +1,10 @@
-import pLimit from "p-limit";
 import { z } from "zod";
-import { streamChat } from "../client/openai-chat.ts";
-import type { RequestRecord } from "../client/types.ts";
-import { newSalt, sizedPrompt } from "./prompt.ts";
-import type { ScenarioOutcome, Suite, SuiteContext } from "./types.ts";
+import { newSalt, sizedUserPrompt } from "./prompt.ts";
+import { commonOptions, fromClient, repetitionsOf } from "./options.ts";
+import { runScenario } from "./scenario.ts";
+import { plainRequest, runRequests } from "./send.ts";
+import type { Suite, SuiteContext } from "./types.ts";
+import type { MessagesRequest } from "./workload/types.ts";
 
 const Options = z.strictObject({
   requests: z.number().int().positive().default(8),
@@ -12,59 +13,42 @@ const Options = z.strictObject({
   concurrency: z.number().int().positive().default(1),
   /** Requests sent (and not measured) before each repetition. */
   warmup: z.number().int().nonnegative().default(1),
+  ...commonOptions,
+  reset_cache: z.boolean().default(false),
 });
 type Options = z.infer<typeof Options>;
 
-/** Runs `requests` streaming requests with at most `concurrency` in flight; each gets its own unique prompt. */
-export async function runBatch(
-  ctx: SuiteContext,
-  bodies: Array<Record<string, unknown>>,
-  concurrency: number,
-): Promise<RequestRecord[]> {
-  const gate = pLimit(concurrency);
-  return Promise.all(
-    bodies.map((body) => {
-      const queued = ctx.clock.now();
-      return gate(() => streamChat(ctx.target, body, ctx.clock, { gateWaitNs: ctx.clock.now() - queued, signal: ctx.signal }));
-    }),
-  );
+/** `count` single-message requests, each with its own fresh salt (so none hits the prefix cache). */
+export async function plainRequests(ctx: SuiteContext, count: number, promptTokens: number, outputTokens: number): Promise<MessagesRequest[]> {
+  const prompts = await Promise.all(Array.from({ length: count }, () => sizedUserPrompt(ctx.target, promptTokens, newSalt())));
+  return prompts.map((p) => plainRequest(ctx.target.model, p.text, outputTokens));
 }
 
-export function chatBody(ctx: SuiteContext, prompt: string, outputTokens: number): Record<string, unknown> {
-  return {
-    model: ctx.target.model,
-    messages: [{ role: "user", content: prompt }],
-    max_tokens: outputTokens,
-    ignore_eos: true,
-    temperature: 0,
-  };
-}
-
-/** The spine's suite: N streaming chat requests at a given prompt and output size and concurrency. */
+/** The spine's suite: N streaming requests at a fixed prompt and output size and concurrency. */
 export const chatSuite: Suite<Options> = {
   kind: "chat",
   description: "N streaming chat requests at a fixed prompt and output size, at a given concurrency",
   options: Options,
   async run(ctx, raw) {
-    const opts = { ...raw, ...pickNumbers(ctx.client, ["requests", "prompt_tokens", "output_tokens", "concurrency"]) };
-    const repetitions: ScenarioOutcome["repetitions"] = [];
-    for (let rep = 0; rep < ctx.repetitions; rep++) {
-      ctx.onPhase(`chat rep ${rep + 1}/${ctx.repetitions}: preparing prompts`);
-      const prompts = await Promise.all(
-        Array.from({ length: opts.warmup + opts.requests }, () => sizedPrompt(ctx.target, opts.prompt_tokens, newSalt())),
-      );
-      const bodies = prompts.map((p) => chatBody(ctx, p.text, opts.output_tokens));
-      if (opts.warmup) await runBatch(ctx, bodies.slice(0, opts.warmup), opts.concurrency);
-      ctx.onPhase(`chat rep ${rep + 1}/${ctx.repetitions}: ${opts.requests} requests x${opts.concurrency}`);
-      const records = await runBatch(ctx, bodies.slice(opts.warmup), opts.concurrency);
-      repetitions.push({ records });
-    }
-    return [{ scenario: `p${opts.prompt_tokens}-o${opts.output_tokens}`, concurrency: opts.concurrency, repetitions }];
+    const opts = {
+      ...raw,
+      requests: fromClient(ctx, "requests") ?? raw.requests,
+      prompt_tokens: fromClient(ctx, "prompt_tokens") ?? raw.prompt_tokens,
+      output_tokens: fromClient(ctx, "output_tokens") ?? raw.output_tokens,
+      concurrency: fromClient(ctx, "concurrency") ?? raw.concurrency,
+    };
+    const outcome = await runScenario(ctx, {
+      name: `p${opts.prompt_tokens}-o${opts.output_tokens}`,
+      concurrency: opts.concurrency,
+      repetitions: repetitionsOf(ctx, opts),
+      resetCache: opts.reset_cache,
+      slo: opts.slo,
+      async run(_rep, measure) {
+        const requests = await plainRequests(ctx, opts.warmup + opts.requests, opts.prompt_tokens, opts.output_tokens);
+        if (opts.warmup) await runRequests(ctx, requests.slice(0, opts.warmup), opts.concurrency);
+        return { records: await measure(() => runRequests(ctx, requests.slice(opts.warmup), opts.concurrency)) };
+      },
+    });
+    return [outcome];
   },
 };
-
-export function pickNumbers(params: Record<string, unknown>, names: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const name of names) if (typeof params[name] === "number") out[name] = params[name] as number;
-  return out;
-}

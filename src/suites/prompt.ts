@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { countChatTokens } from "../client/chat-tokens.ts";
 import { countTokens } from "../client/tokenize.ts";
+import { fitWords } from "./workload/fit.ts";
 import type { Target } from "./types.ts";
 
 const WORDS = (
@@ -42,4 +44,15 @@ export async function sizedPrompt(target: Target, tokens: number, salt: string):
     n = next;
   }
   return best;
+}
+
+/**
+ * A single user message of exactly `tokens` prompt tokens as the engine renders the chat (template included),
+ * when it can count; otherwise the raw text sized by sizedPrompt.
+ */
+export async function sizedUserPrompt(target: Target, tokens: number, salt: string): Promise<{ text: string; tokens?: number }> {
+  const count = (n: number) => countChatTokens(target, { messages: [{ role: "user", content: words(n, salt) }] });
+  const fit = await fitWords(count, tokens, Math.max(0, tokens - 12));
+  if (fit.tokens === undefined) return sizedPrompt(target, tokens, salt);
+  return { text: words(fit.words, salt), tokens: fit.tokens };
 }

@@ -1,10 +1,20 @@
 import { badInput } from "../errors.ts";
 import { chatSuite } from "./chat.ts";
+import { concurrencySuite } from "./concurrency.ts";
+import { decodeSuite } from "./decode.ts";
+import { sessionSuite } from "./session.ts";
+import { toolcallSuite } from "./toolcall.ts";
+import { ttftSuite } from "./ttft.ts";
 import type { Suite } from "./types.ts";
 
-/** Every suite, keyed on kind; adding a suite is one file plus one line here. */
+/** Every suite, keyed on kind; adding a suite is one file plus one line here (and its suites/<kind>.yaml). */
 const SUITES: Record<string, Suite<never>> = {
   chat: chatSuite as Suite<never>,
+  ttft: ttftSuite as Suite<never>,
+  decode: decodeSuite as Suite<never>,
+  concurrency: concurrencySuite as Suite<never>,
+  toolcall: toolcallSuite as Suite<never>,
+  session: sessionSuite as Suite<never>,
 };
 
 export function suiteFor(kind: string, where = "suite"): Suite<unknown> {

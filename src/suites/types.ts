@@ -3,7 +3,10 @@ import type { Capabilities, EngineKind } from "../engines/types.ts";
 import type { Params } from "../grid/expand.ts";
 import type { Clock } from "../client/types.ts";
 import type { Repetition } from "../metrics/summarize.ts";
+import type { Slo } from "../metrics/goodput.ts";
 import type { Cell } from "../results/columns.ts";
+
+export type Api = "openai" | "anthropic";
 
 /** Where a suite sends requests. */
 export interface Target {
@@ -16,6 +19,8 @@ export interface Target {
   capabilities: Capabilities;
   /** How requests reach the engine: direct, proxy, native or an external URL. */
   path: string;
+  /** Which API suites speak: OpenAI chat, or Anthropic Messages; default from `path` (proxy/native = anthropic). */
+  api?: Api;
   /** Wall time is divided by this to report real-time equivalents (simulator's --time-scale); 1 otherwise. */
   timeScale: number;
 }
@@ -37,6 +42,8 @@ export interface ScenarioOutcome {
   concurrency: number;
   repetitions: Repetition[];
   extra?: Record<string, Cell>;
+  /** User SLOs for goodput (suite option `slo`). */
+  slo?: Slo;
 }
 
 export interface Suite<O = unknown> {

@@ -7,8 +7,10 @@ import { installSignalHandlers, stopAll } from "../../launchers/reaper.ts";
 import { createProgress, defaultProgressMode, type ProgressMode } from "../../progress/render.ts";
 import { SIM_TIME_SCALE_ENV } from "../../engines/sim.ts";
 import { badInput } from "../../errors.ts";
+import { writeReport } from "../../report/write-report.ts";
+import { withSlurmFlags, type SlurmFlags } from "../../launchers/slurm-options.ts";
 
-interface GridFlags {
+interface GridFlags extends SlurmFlags {
   dryRun?: boolean;
   out?: string;
   resume?: string;
@@ -35,9 +37,14 @@ export function register(program: Command): void {
     .option("--model <path>", "model (.gguf for llama.cpp, id or path for vLLM), overriding the grid")
     .option("--launcher <kind>", "launcher (local, docker, slurm), overriding the grid")
     .option("--parallel <n>", "points in flight at once (launchers that allow it)")
+    .option("--partition <name>", "slurm: partition (over launcher.options.partition)")
+    .option("--gpus <n>", "slurm: GPUs per job, a count or type:count")
+    .option("--time <limit>", "slurm: wall time per job, e.g. 02:00:00")
+    .option("--account <name>", "slurm: account to charge")
     .option("--progress <mode>", "progress display on stderr: tty, plain or none")
     .action(async (file: string, flags: GridFlags) => {
-      const loaded = loadGrid(file);
+      const read = loadGrid(file);
+      const loaded = { ...read, grid: withSlurmFlags(read.grid, flags) };
       if (flags.dryRun) {
         process.stdout.write(formatDryRun(dryRun(loaded.grid, flags)));
         return;
@@ -57,6 +64,10 @@ export function register(program: Command): void {
       const result = await runGrid(loaded, { ...flags, timeScale, parallel, progress, signal: controller.signal });
       process.stdout.write(summaryTable(result.rows, Object.keys(loaded.grid.matrix)) + "\n");
       process.stdout.write(`results: ${result.outDir}\n`);
+      if (result.rows.length > 0 && !result.interrupted) {
+        const report = await writeReport(result.outDir);
+        process.stdout.write(`report: ${report.outDir}/index.html\n`);
+      }
       if (result.interrupted) process.exitCode = 130;
       else if (result.ok === 0 && result.failed > 0) process.exitCode = 1;
     });

@@ -1,0 +1,98 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { execa } from "execa";
+import { request } from "undici";
+import { badInput, failure } from "../../errors.ts";
+import { claudeEnv, renderExports, resolveEnv, type ClaudeEnvInput } from "../../proxy/claude-env.ts";
+import { inputsFromProfile, keysByFlag, mergeProfile, parseEnvFile } from "../../proxy/claude-profile.ts";
+
+interface ClaudeFlags {
+  profile?: string;
+  url?: string;
+  model?: string;
+  context?: string;
+  apiKeyEnv?: string;
+  exec?: boolean;
+}
+
+const DEFAULT_URL = "http://127.0.0.1:4000";
+
+/** `bench claude`: the environment that points Claude Code at the proxy, printed or used to run it. */
+export function register(program: Command): void {
+  program
+    .command("claude")
+    .description("print (or with --exec run) Claude Code's environment for the proxy")
+    .argument("[claude-args...]", "arguments for claude, after --")
+    .option("--profile <dir>", "promoted profile directory whose claude.env gives the defaults")
+    .option("--url <url>", `proxy URL (default: the profile's, else ${DEFAULT_URL})`)
+    .option("--model <name>", "served model for every tier (default: the profile's, else the proxy's first)")
+    .option("--context <n>", "context window in tokens, sizes CLAUDE_CODE_MAX_OUTPUT_TOKENS (default: asked from the proxy)")
+    .option("--api-key-env <name>", "environment variable holding the proxy's key (exported as a reference, never a value)")
+    .option("--exec", "run claude with this environment instead of printing it")
+    .action(async (claudeArgs: string[], flags: ClaudeFlags) => {
+      const profile = flags.profile ? readProfile(flags.profile) : {};
+      const fromProfile = inputsFromProfile(profile);
+      const input: ClaudeEnvInput = {
+        ...fromProfile,
+        url: flags.url ?? fromProfile.url ?? DEFAULT_URL,
+        model: flags.model ?? fromProfile.model,
+        context: flags.context === undefined ? fromProfile.context : contextFlag(flags.context),
+        apiKeyEnv: flags.apiKeyEnv ?? fromProfile.apiKeyEnv,
+      };
+      if (!input.model || !input.context) Object.assign(input, await askProxy(input));
+      const flagKeys = new Set((["url", "model", "context", "apiKeyEnv"] as const).flatMap((f) => (flags[f] ? keysByFlag[f] : [])));
+      const env = mergeProfile(claudeEnv(input), profile, flagKeys);
+      if (!flags.exec) {
+        process.stdout.write(renderExports(env) + "\n");
+        return;
+      }
+      const { values, missing } = resolveEnv(env, process.env);
+      if (missing.length) throw badInput(`environment variable ${missing.join(", ")} is not set (it holds the proxy key)`);
+      const childEnv: NodeJS.ProcessEnv = { ...process.env, ...values };
+      delete childEnv.ANTHROPIC_API_KEY; // would override the token and make Claude Code ask about it
+      const result = await execa("claude", claudeArgs, { stdio: "inherit", env: childEnv, extendEnv: false, reject: false });
+      if (result.failed && result.exitCode === undefined) {
+        throw failure(`cannot run claude: ${result.shortMessage}`, "install Claude Code (npm i -g @anthropic-ai/claude-code)");
+      }
+      process.exitCode = result.exitCode ?? 1;
+    });
+}
+
+function readProfile(dir: string) {
+  const file = join(dir, "claude.env");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw badInput(`--profile ${dir}: no readable claude.env there`, "point it at a directory written by bench promote");
+  }
+  return parseEnvFile(text, file);
+}
+
+function contextFlag(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw badInput(`--context ${text} is not a positive whole number`);
+  return n;
+}
+
+/** Fills a missing model or context from the proxy's /v1/models when it answers; silent when it does not. */
+async function askProxy(input: ClaudeEnvInput): Promise<Partial<ClaudeEnvInput>> {
+  const key = input.apiKeyEnv ? process.env[input.apiKeyEnv] : undefined;
+  try {
+    const res = await request(`${input.url.replace(/\/+$/, "")}/v1/models`, {
+      headers: key ? { "x-api-key": key } : {},
+      headersTimeout: 3000,
+      bodyTimeout: 3000,
+    });
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      return {};
+    }
+    const body = (await res.body.json()) as { data?: { id: string; context_window?: number }[] };
+    const first = body.data?.[0];
+    return { model: input.model ?? first?.id, context: input.context ?? first?.context_window };
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,132 @@
+import { request } from "undici";
+import { benchAgent } from "./http.ts";
+import { stringAfter } from "./json-scan.ts";
+import { SseSplitter } from "./sse.ts";
+import type { Clock, RequestRecord } from "./types.ts";
+import type { ChatTarget } from "./openai-chat.ts";
+
+interface Usage {
+  input_tokens?: number;
+  output_tokens?: number;
+  cache_read_input_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+}
+interface MessagesEvent {
+  type?: string;
+  index?: number;
+  message?: { usage?: Usage };
+  usage?: Usage;
+  delta?: { type?: string; text?: string; thinking?: string; partial_json?: string; stop_reason?: string | null };
+  content_block?: { type?: string; name?: string };
+  error?: { type?: string; message?: string };
+}
+export interface MessagesState {
+  text: string;
+  tools: Array<{ name: string; arguments: string }>;
+  /** Content-block index -> tool slot, for input_json_delta fragments. */
+  toolAt: Map<number, number>;
+}
+
+/** Delta types that carry model output (signature_delta does not). */
+const CONTENT_DELTAS = new Set(["text_delta", "thinking_delta", "input_json_delta"]);
+
+export function anthropicHeaders(apiKey: string | undefined): Record<string, string> {
+  // vLLM takes Bearer only, the Anthropic API x-api-key only: send both (the key itself never leaves this process otherwise).
+  return apiKey ? { "x-api-key": apiKey, authorization: `Bearer ${apiKey}` } : {};
+}
+
+/**
+ * Streams one Anthropic Messages request (POST /v1/messages) and times it like streamChat: TTFT at the first
+ * content_block_delta carrying text, thinking or tool input; prompt tokens = input + cache read (+ cache
+ * creation) from message_start/message_delta usage; output tokens from message_delta.
+ */
+export async function streamMessages(
+  target: ChatTarget,
+  body: Record<string, unknown>,
+  clock: Clock,
+  opts: { gateWaitNs?: number; signal?: AbortSignal } = {},
+): Promise<RequestRecord> {
+  const record: RequestRecord = { ok: false, gateWaitNs: opts.gateWaitNs ?? 0, startNs: 0, endNs: 0, chunkNs: [] };
+  const payload = JSON.stringify({ ...body, stream: true });
+  const state: MessagesState = { text: "", tools: [], toolAt: new Map() };
+  record.startNs = clock.now();
+  try {
+    const res = await request(`${target.baseUrl}/v1/messages`, {
+      method: "POST",
+      dispatcher: benchAgent,
+      headers: { "content-type": "application/json", "anthropic-version": "2023-06-01", ...anthropicHeaders(target.apiKey) },
+      body: payload,
+      signal: opts.signal,
+    });
+    if (res.statusCode !== 200) {
+      record.error = `HTTP ${res.statusCode}: ${(await res.body.text()).slice(0, 300)}`;
+      record.endNs = clock.now();
+      return record;
+    }
+    const splitter = new SseSplitter((data, event) => onMessagesData(data, event, clock.now(), record, state));
+    const decoder = new TextDecoder();
+    for await (const part of res.body) splitter.push(decoder.decode(part as Uint8Array, { stream: true }));
+    record.endNs = record.chunkNs.length ? record.chunkNs[record.chunkNs.length - 1] : clock.now();
+    record.ok = record.firstTokenNs !== undefined && record.error === undefined;
+    if (record.firstTokenNs === undefined) record.error ??= "stream ended without content";
+  } catch (err) {
+    record.endNs = clock.now();
+    record.error = (err as Error).message;
+  }
+  record.text = state.text;
+  if (state.tools.length) record.toolCalls = state.tools;
+  return record;
+}
+
+function content(record: RequestRecord, now: number): void {
+  if (record.firstTokenNs === undefined) record.firstTokenNs = now;
+  record.chunkNs.push(now);
+}
+
+/** Handles one `data:` payload; text deltas (nearly all events) skip JSON.parse. Exported for the benchmark. */
+export function onMessagesData(data: string, event: string | undefined, now: number, record: RequestRecord, state: MessagesState): void {
+  if ((event === "content_block_delta" || (event === undefined && data.includes('"content_block_delta"'))) && !data.includes('"error"')) {
+    const text = stringAfter(data, '"text":"');
+    if (text !== undefined) {
+      content(record, now);
+      state.text += text;
+      return;
+    }
+  }
+  if (event === "ping" || data.startsWith('{"type":"ping"')) return;
+  const ev = JSON.parse(data) as MessagesEvent;
+  switch (ev.type) {
+    case "message_start":
+      usage(record, ev.message?.usage);
+      break;
+    case "content_block_start":
+      if (ev.content_block?.type === "tool_use" && ev.index !== undefined) {
+        state.toolAt.set(ev.index, state.tools.length);
+        state.tools.push({ name: ev.content_block.name ?? "", arguments: "" });
+      }
+      break;
+    case "content_block_delta":
+      if (!CONTENT_DELTAS.has(ev.delta?.type ?? "")) break;
+      content(record, now);
+      if (ev.delta?.text) state.text += ev.delta.text;
+      if (ev.delta?.partial_json !== undefined && ev.index !== undefined) {
+        const slot = state.toolAt.get(ev.index);
+        if (slot !== undefined) state.tools[slot].arguments += ev.delta.partial_json;
+      }
+      break;
+    case "message_delta":
+      if (ev.delta?.stop_reason) record.finishReason = ev.delta.stop_reason;
+      usage(record, ev.usage);
+      break;
+    case "error":
+      record.error = `${ev.error?.type ?? "error"}: ${ev.error?.message ?? "error event in stream"}`;
+      break;
+  }
+}
+
+function usage(record: RequestRecord, u: Usage | undefined): void {
+  if (!u) return;
+  if (u.cache_read_input_tokens != null) record.cachedTokens = u.cache_read_input_tokens;
+  if (u.input_tokens !== undefined) record.promptTokens = u.input_tokens + (record.cachedTokens ?? 0) + (u.cache_creation_input_tokens ?? 0);
+  if (u.output_tokens !== undefined) record.outputTokens = u.output_tokens;
+}

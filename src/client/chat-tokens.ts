@@ -1,0 +1,50 @@
+import { request } from "undici";
+import { authHeaders, benchAgent } from "./http.ts";
+import type { Capabilities } from "../engines/types.ts";
+
+export interface TokenTarget {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  capabilities: Pick<Capabilities, "tokenize">;
+}
+
+async function post(target: TokenTarget, path: string, body: unknown): Promise<unknown> {
+  const res = await request(`${target.baseUrl}${path}`, {
+    method: "POST",
+    dispatcher: benchAgent,
+    headers: { "content-type": "application/json", ...authHeaders(target.apiKey) },
+    body: JSON.stringify(body),
+  });
+  if (res.statusCode !== 200) {
+    await res.body.dump();
+    return undefined;
+  }
+  return res.body.json();
+}
+
+/**
+ * Prompt tokens of an OpenAI chat request as the engine will see them: the chat template rendered with the
+ * tools (llama.cpp `/apply-template` then `/tokenize`; vLLM `/tokenize` with `messages`). Undefined when the
+ * engine has no tokenizer endpoint.
+ */
+export async function countChatTokens(
+  target: TokenTarget,
+  chat: { messages: unknown[]; tools?: unknown[] },
+): Promise<number | undefined> {
+  const kind = target.capabilities.tokenize;
+  if (kind === "llamacpp") {
+    const rendered = (await post(target, "/apply-template", { messages: chat.messages, tools: chat.tools })) as { prompt?: string } | undefined;
+    if (rendered?.prompt === undefined) return undefined;
+    // The server tokenizes a chat prompt with special tokens added and parsed: count it the same way.
+    const tokens = (await post(target, "/tokenize", { content: rendered.prompt, add_special: true, parse_special: true })) as { tokens?: unknown[] } | undefined;
+    return tokens?.tokens?.length;
+  }
+  if (kind === "vllm") {
+    const json = (await post(target, "/tokenize", { model: target.model, messages: chat.messages, tools: chat.tools, add_generation_prompt: true })) as
+      | { count?: number; tokens?: unknown[] }
+      | undefined;
+    return json?.count ?? json?.tokens?.length;
+  }
+  return undefined;
+}

@@ -1,0 +1,122 @@
+import { fetchText, firstModel } from "../client/server-probe.ts";
+import { metricsFlavor, parsePrometheus } from "../client/server-metrics.ts";
+import type { Capabilities, EngineKind } from "../engines/types.ts";
+import type { Api, Target } from "../suites/types.ts";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { monotonicClock } from "../client/types.ts";
+import { badInput, failure } from "../errors.ts";
+import type { Point } from "../grid/expand.ts";
+import type { ProgressObserver } from "../progress/observer.ts";
+import { MANIFEST_SCHEMA_VERSION, type Manifest, type PointRow } from "../results/columns.ts";
+import { gitCommit, hostInfo } from "../results/host.ts";
+import { RunStore } from "../results/run-store.ts";
+import { resolveOptions } from "../suites/definitions.ts";
+import { suiteFor } from "../suites/registry.ts";
+import { labVersion } from "../util/version.ts";
+import { packagePath } from "../util/paths.ts";
+import { failedRow, requestRows, scenarioRows, type RowContext } from "./rows.ts";
+
+export interface ProbedTarget {
+  target: Target;
+  /** Engine detected from /metrics names or /props; "unknown" for servers that show neither (LiteLLM, proxies). */
+  engine: EngineKind | "unknown";
+}
+
+/** Which tokenize shape answers: llama.cpp takes `content`, vLLM `prompt` (and `model`). */
+async function probeTokenize(baseUrl: string, model: string, apiKey?: string): Promise<Capabilities["tokenize"]> {
+  const llama = await fetchText(`${baseUrl}/tokenize`, { method: "POST", body: { content: "hello" }, apiKey });
+  if (llama?.status === 200 && /"tokens"\s*:/.test(llama.body)) return "llamacpp";
+  const vllm = await fetchText(`${baseUrl}/tokenize`, { method: "POST", body: { model, prompt: "hello" }, apiKey });
+  if (vllm?.status === 200 && /"tokens"\s*:/.test(vllm.body)) return "vllm";
+  return null;
+}
+
+/**
+ * Detects what a running server is and can do, for `bench run` and `bench warmup`: engine from /metrics
+ * names (or llama.cpp's /props), model from /v1/models, and the tokenize, metrics and cache-reset abilities.
+ * /reset_prefix_cache is never called here: on vLLM it is noted and tried (it needs VLLM_SERVER_DEV_MODE=1).
+ */
+export async function probeTarget(opts: { url: string; model?: string; api: Api; apiKey?: string }): Promise<ProbedTarget> {
+  const baseUrl = opts.url.replace(/\/+$/, "").replace(/\/v1$/, "");
+  const model = opts.model ?? (await firstModel(baseUrl, opts.apiKey));
+  if (!model) throw failure(`${baseUrl}: no model name (GET /v1/models gave none)`, "pass --model NAME");
+  const metricsRes = await fetchText(`${baseUrl}/metrics`, { apiKey: opts.apiKey });
+  const metrics = metricsRes?.status === 200 ? metricsFlavor(parsePrometheus(metricsRes.body)) : null;
+  let engine: EngineKind | "unknown" = metrics ?? "unknown";
+  if (engine === "unknown") {
+    const props = await fetchText(`${baseUrl}/props`, { apiKey: opts.apiKey });
+    if (props?.status === 200 && props.body.includes("default_generation_settings")) engine = "llamacpp";
+  }
+  const slots = engine === "llamacpp" ? await fetchText(`${baseUrl}/slots`, { apiKey: opts.apiKey }) : undefined;
+  const capabilities: Capabilities = {
+    openaiChat: opts.api === "openai",
+    anthropicMessages: opts.api === "anthropic",
+    tokenize: await probeTokenize(baseUrl, model, opts.apiKey),
+    metrics,
+    resetPrefixCache: engine === "vllm" ? "vllm" : slots?.status === 200 ? "llamacpp-slots" : null,
+  };
+  return {
+    engine,
+    target: {
+      baseUrl, model, apiKey: opts.apiKey, engine: engine === "unknown" ? undefined : engine, capabilities,
+      path: baseUrl, api: opts.api, timeScale: 1,
+    },
+  };
+}
+
+export interface TargetRunOptions {
+  url: string;
+  suites: string[];
+  out?: string;
+  model?: string;
+  api: Api;
+  repetitions?: number;
+  apiKeyEnv?: string;
+  progress: ProgressObserver;
+  signal: AbortSignal;
+}
+
+/** `bench run`: the given suites against a running server, written as a one-point run directory (same files as a grid). */
+export async function runTarget(opts: TargetRunOptions): Promise<{ outDir: string; rows: PointRow[] }> {
+  const suites = opts.suites.map((kind) => suiteFor(kind, "--suite"));
+  const apiKey = opts.apiKeyEnv ? process.env[opts.apiKeyEnv] : undefined;
+  if (opts.apiKeyEnv && !apiKey) throw badInput(`--api-key-env ${opts.apiKeyEnv}: that variable is not set`);
+  const outDir = resolve(opts.out ?? join("results", "run", new Date().toISOString().replace(/[:.]/g, "-")));
+  if (existsSync(join(outDir, "points.csv"))) throw badInput(`--out ${outDir} already holds a run`, "choose another --out");
+  const overrides = opts.repetitions ? { repetitions: opts.repetitions } : {};
+  const options = suites.map((s) => resolveOptions(s, overrides, `--suite ${s.kind}`));
+  const { target, engine } = await probeTarget({ url: opts.url, model: opts.model, api: opts.api, apiKey });
+  const store = new RunStore(outDir, []);
+  const described = { url: target.baseUrl, api: opts.api, model: target.model, suites: opts.suites, repetitions: opts.repetitions, capabilities: target.capabilities };
+  const manifest: Manifest = {
+    schema_version: MANIFEST_SCHEMA_VERSION, lab_version: labVersion(), git_commit: gitCommit(packagePath()),
+    grid_name: "run", grid_file: target.baseUrl, grid_sha256: createHash("sha256").update(JSON.stringify(described)).digest("hex"),
+    grid: described, engine, launcher: "external", simulated: false, param_names: [], server_params: [], client_params: [],
+    host: hostInfo(), started_at: new Date().toISOString(), points_total: 1,
+  };
+  store.writeManifest(manifest);
+  const point: Point = { id: "run", serverId: "external", params: {}, server: {}, client: {} };
+  const rowCtx: RowContext = { point, engine, launcher: "external", path: target.baseUrl, simulated: false, timeScale: 1, startedAt: manifest.started_at };
+  const ctx = { target, client: {}, repetitions: opts.repetitions ?? 1, clock: monotonicClock(), signal: opts.signal, onPhase: (p: string) => opts.progress.phase(p) };
+  opts.progress.gridStart({ name: `run ${target.baseUrl}`, points: suites.length, skipped: 0 });
+  let failed = 0;
+  for (const [i, suite] of suites.entries()) {
+    if (opts.signal.aborted) break;
+    opts.progress.pointStart({ index: i + 1, total: suites.length, pointId: suite.kind, label: `${suite.kind} (${engine}, ${opts.api})` });
+    try {
+      const outcomes = await suite.run(ctx, options[i]);
+      store.commitPoint(scenarioRows(rowCtx, suite.kind, outcomes), requestRows(point, suite.kind, outcomes));
+      opts.progress.pointEnd({ pointId: suite.kind, status: "ok" });
+    } catch (err) {
+      if (opts.signal.aborted) break;
+      failed++;
+      store.commitPoint([failedRow(rowCtx, "suite_error", (err as Error).message, suite.kind)], []);
+      opts.progress.pointEnd({ pointId: suite.kind, status: "failed", detail: (err as Error).message });
+    }
+  }
+  if (!opts.signal.aborted) store.writeManifest({ ...manifest, ended_at: new Date().toISOString() });
+  opts.progress.gridEnd({ ok: suites.length - failed, failed, skipped: 0, outDir });
+  return { outDir, rows: store.allRows() };
+}

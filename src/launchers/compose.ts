@@ -1,0 +1,73 @@
+import { stringify } from "yaml";
+import type { EngineKind, LaunchSpec } from "../engines/types.ts";
+
+/** Images whose entrypoint is the engine itself: `vllm serve` for vLLM, `llama-server` for llama.cpp. */
+export const DEFAULT_IMAGES: Partial<Record<EngineKind, string>> = {
+  vllm: "vllm/vllm-openai:latest",
+  llamacpp: "ghcr.io/ggml-org/llama.cpp:server",
+};
+
+export interface BindMount {
+  host: string;
+  container: string;
+  readOnly?: boolean;
+}
+
+export interface ComposeOptions {
+  image: string;
+  /** GPUs to reserve: "all", a count, or device ids; none when absent or 0. */
+  gpus?: "all" | number | string[];
+  /** Publish the engine's port on the host (omitted: not published, e.g. for `network_mode` set elsewhere). */
+  publish?: { hostIp: string; hostPort: number };
+  volumes?: BindMount[];
+}
+
+/** The container's command: the engine's argv without what the image's entrypoint already says. */
+export function containerCommand(spec: LaunchSpec): string[] {
+  return spec.engine === "vllm" && spec.args[0] === "serve" ? spec.args.slice(1) : spec.args;
+}
+
+/** One compose service running the engine of `spec` (rendered for the container: host 0.0.0.0, container port). */
+export function renderComposeService(spec: LaunchSpec, opts: ComposeOptions): Record<string, unknown> {
+  const service: Record<string, unknown> = {
+    image: opts.image,
+    command: containerCommand(spec),
+    ipc: "host",
+    restart: "no",
+  };
+  if (Object.keys(spec.env).length) service.environment = Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, composeValue(v)]));
+  if (opts.publish) service.ports = [`${opts.publish.hostIp}:${opts.publish.hostPort}:${spec.port}`];
+  if (opts.volumes?.length) {
+    service.volumes = opts.volumes.map((v) => ({ type: "bind", source: v.host, target: v.container, read_only: !!v.readOnly }));
+  }
+  const devices = gpuDevices(opts.gpus);
+  if (devices) service.deploy = { resources: { reservations: { devices: [devices] } } };
+  return service;
+}
+
+/** A whole compose file with the engine as service `engine`. */
+export function renderComposeFile(project: string, spec: LaunchSpec, opts: ComposeOptions): string {
+  return stringify({ name: project, services: { engine: renderComposeService(spec, opts) } });
+}
+
+function gpuDevices(gpus: ComposeOptions["gpus"]): Record<string, unknown> | undefined {
+  if (gpus === undefined || gpus === 0 || (Array.isArray(gpus) && !gpus.length)) return undefined;
+  const which = Array.isArray(gpus) ? { device_ids: gpus.map(String) } : { count: gpus };
+  return { driver: "nvidia", ...which, capabilities: ["gpu"] };
+}
+
+const TEMPLATE = /\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}/g;
+
+/**
+ * Keeps `${NAME}` / `${NAME:-default}` for compose to fill in from its own environment at `up` (so secrets
+ * never land in the file) and escapes every other `$`.
+ */
+export function composeValue(value: string): string {
+  let out = "";
+  let last = 0;
+  for (const m of value.matchAll(TEMPLATE)) {
+    out += value.slice(last, m.index).replace(/\$/g, "$$$$") + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + value.slice(last).replace(/\$/g, "$$$$");
+}

@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import type { FailureCause } from "../engines/types.ts";
+import { LabError } from "../errors.ts";
+import { tailOf } from "./log-tail.ts";
+import { StartupFailure, type LaunchRequest } from "./types.ts";
+
+/** Why waiting for readiness stopped, as every launcher sees it. */
+export type NotReady = "exited" | "timeout" | "aborted";
+
+export function readLog(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * The one classification of a failed start shared by all launchers: interrupted, timed out, or the engine
+ * ended (cause from the engine's log, exit 127 = missing binary, else crashed). `ended` overrides the
+ * message and, when known for sure (node failure, out of memory), the cause of an engine that ended.
+ */
+export function failStartup(
+  req: LaunchRequest,
+  outcome: NotReady,
+  ended: { code?: number | null; cause?: FailureCause; message?: string } = {},
+): StartupFailure {
+  const log = readLog(req.logFile);
+  const tail = tailOf(log, 40);
+  if (outcome === "aborted") return new StartupFailure("interrupted", tail, "interrupted while starting");
+  if (outcome === "timeout") return new StartupFailure("startup_timeout", tail, ended.message ?? `not ready after ${req.startupTimeoutMs / 1000}s`);
+  const cause = ended.cause ?? req.engine.classifyLog(log) ?? (ended.code === 127 ? "missing_binary" : "crashed");
+  return new StartupFailure(cause, tail, ended.message ?? `engine exited with code ${ended.code} before it was ready`);
+}
+
+/** Runs a check of the user's input (options, env references) so that its error fails the point like a bad config. */
+export function checkInput<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof LabError) throw new StartupFailure("invalid_config", "", err.message + (err.hint ? ` (${err.hint})` : ""));
+    throw err;
+  }
+}

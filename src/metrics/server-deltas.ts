@@ -1,0 +1,75 @@
+import type { MetricSamples } from "../client/server-metrics.ts";
+
+/** Server-side columns of points.csv, from /metrics scraped around a scenario. */
+export interface ServerDeltas {
+  server_prefix_hit_ratio?: number;
+  server_prefix_queries?: number;
+  server_prefix_hits?: number;
+  server_preemptions?: number;
+  server_queue_max?: number;
+  server_kv_usage_max?: number;
+}
+
+/** Names per engine (REFERENCE.md sections 1-2). llama.cpp counts cached tokens apart from processed ones. */
+const NAMES = {
+  vllm: {
+    queries: ["vllm:prefix_cache_queries_total"], hits: "vllm:prefix_cache_hits_total",
+    preemptions: "vllm:num_preemptions_total", queue: "vllm:num_requests_waiting", kv: "vllm:kv_cache_usage_perc",
+  },
+  llamacpp: {
+    queries: ["llamacpp:prompt_tokens_total", "llamacpp:prompt_tokens_cached_total"], hits: "llamacpp:prompt_tokens_cached_total",
+    preemptions: undefined, queue: "llamacpp:requests_deferred", kv: "llamacpp:kv_cache_usage_ratio",
+  },
+} as const;
+
+function delta(before: MetricSamples, after: MetricSamples, name: string): number | undefined {
+  const a = after.get(name);
+  if (a === undefined) return undefined;
+  // A counter that went down means the server restarted: count from zero.
+  const b = before.get(name) ?? 0;
+  return a >= b ? a - b : a;
+}
+
+function maxOf(samples: readonly MetricSamples[], name: string): number | undefined {
+  let max: number | undefined;
+  for (const s of samples) {
+    const v = s.get(name);
+    if (v !== undefined) max = Math.max(max ?? -Infinity, v);
+  }
+  return max;
+}
+
+/**
+ * Counter deltas between the scrape before and after a scenario, and gauge maxima over every scrape taken
+ * (before, during, after). The hit ratio is hits / queries in tokens.
+ */
+export function serverDeltas(kind: "vllm" | "llamacpp", before: MetricSamples, after: MetricSamples, all: readonly MetricSamples[]): ServerDeltas {
+  const n = NAMES[kind];
+  const parts = n.queries.map((q) => delta(before, after, q));
+  const queries = parts.some((p) => p === undefined) ? undefined : parts.reduce<number>((s, p) => s + (p ?? 0), 0);
+  const hits = delta(before, after, n.hits);
+  return {
+    server_prefix_queries: queries,
+    server_prefix_hits: hits,
+    server_prefix_hit_ratio: queries && hits !== undefined ? hits / queries : queries === 0 ? 0 : undefined,
+    server_preemptions: n.preemptions && delta(before, after, n.preemptions),
+    server_queue_max: maxOf(all, n.queue),
+    server_kv_usage_max: maxOf(all, n.kv),
+  };
+}
+
+/** Adds the deltas of one measured stretch to a running total (counters add, maxima take the max). */
+export function addDeltas(total: ServerDeltas, d: ServerDeltas): ServerDeltas {
+  const sum = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : a + b);
+  const max = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
+  const queries = sum(total.server_prefix_queries, d.server_prefix_queries);
+  const hits = sum(total.server_prefix_hits, d.server_prefix_hits);
+  return {
+    server_prefix_queries: queries,
+    server_prefix_hits: hits,
+    server_prefix_hit_ratio: queries && hits !== undefined ? hits / queries : queries === 0 ? 0 : undefined,
+    server_preemptions: sum(total.server_preemptions, d.server_preemptions),
+    server_queue_max: max(total.server_queue_max, d.server_queue_max),
+    server_kv_usage_max: max(total.server_kv_usage_max, d.server_kv_usage_max),
+  };
+}

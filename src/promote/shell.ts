@@ -1,0 +1,28 @@
+import { isSecretName } from "../util/env.ts";
+
+const SECRET_FLAG = /^--?(api[-_]key|hf[-_]token|token)$/i;
+const REF_ONLY = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$/;
+
+/** Quotes one argument like `bench grid --dry-run` does; `${NAME}` references stay expandable. */
+export function shellArg(arg: string): string {
+  if (REF_ONLY.test(arg)) return `"${arg}"`;
+  return /^[A-Za-z0-9_\-.,/:=@+%]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The variable a secret flag's value comes from, e.g. `--api-key` of vLLM -> VLLM_API_KEY. */
+export function secretArgs(args: string[], engine: "vllm" | "llamacpp"): string[] {
+  const name = engine === "vllm" ? "VLLM_API_KEY" : "LLAMA_API_KEY";
+  return args.map((arg, i) => (i > 0 && SECRET_FLAG.test(args[i - 1]) && !REF_ONLY.test(arg) ? `\${${name}}` : arg));
+}
+
+/** Environment for production files: secret values become `${NAME}` references; templates are kept as written. */
+export function secretSafeEnv(env: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) out[name] = isSecretName(name) && !REF_ONLY.test(value) ? `\${${name}}` : value;
+  return out;
+}
+
+/** Names of every `${NAME}` / `${NAME:-default}` reference in a text. */
+export function referencedNames(text: string): string[] {
+  return [...new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}/g)].map((m) => m[1]))].sort();
+}

@@ -1,0 +1,59 @@
+import type { AddressInfo } from "node:net";
+import { failure } from "../errors.ts";
+import type { ProxyContext } from "./context.ts";
+import { EngineInfo } from "./engine-info.ts";
+import { parseModelMap } from "./model-map.ts";
+import { resolveProxyOptions, type ProxyOptions } from "./options.ts";
+import { createProxyServer } from "./server.ts";
+import { TokenCounter } from "./token-count.ts";
+import { Upstream } from "./upstream.ts";
+
+export type { ProxyOptions } from "./options.ts";
+export { claudeEnv, type ClaudeEnvInput } from "./claude-env.ts";
+
+export interface RunningProxy {
+  /** Base URL for clients (ANTHROPIC_BASE_URL), without /v1. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the Claude-compatible proxy in this process; port 0 picks a free port. */
+export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
+  const options = resolveProxyOptions(opts);
+  const upstream = new Upstream({ url: options.upstream, key: options.upstreamKey, timeoutMs: options.upstreamTimeoutMs });
+  const ctx: ProxyContext = {
+    options,
+    upstream,
+    engine: new EngineInfo(upstream, options.context),
+    counter: new TokenCounter(upstream),
+    rules: parseModelMap(options.modelMap),
+  };
+  upstream.onUnreachable = () => ctx.engine.invalidate();
+  const server = createProxyServer(ctx);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      const hint = err.code === "EADDRINUSE" ? "pick another --port (0 = any free port)" : undefined;
+      reject(failure(`proxy cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}`, hint));
+    });
+    server.listen(options.port, options.host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${urlHost(options.host)}:${port}`,
+    port,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await upstream.close();
+    },
+  };
+}
+
+function urlHost(host: string): string {
+  if (host === "0.0.0.0") return "127.0.0.1";
+  if (host === "::") return "[::1]";
+  return host.includes(":") ? `[${host}]` : host;
+}
