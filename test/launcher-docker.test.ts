@@ -49,7 +49,7 @@ const grid = parseGrid("name: d\nengine: llamacpp\nmodel: tiny\nserved_name: tin
 function request(serverId: string): LaunchRequest {
   return {
     render: (host, port) => llamaCppAdapter.render({ grid, server: { parallel: 2 }, host, port, binary: "/opt/llama/llama-server", model }),
-    engine: llamaCppAdapter, logFile: join(dir, "run", "logs", `${serverId}.log`),
+    engine: llamaCppAdapter, runDir: join(dir, "run"), serverId, gridName: "d", logFile: join(dir, "run", "logs", `${serverId}.log`),
     startupTimeoutMs: 10_000, stopTimeoutMs: 15_000, options: { hf_cache: join(dir, "hf") },
   };
 }

@@ -14,7 +14,7 @@ const bigTurn = {
   ...basicParams,
   max_tokens: 32000,
   system: [{ type: "text" as const, text: "You are Claude Code. ".repeat(1500) }],
-  tools: [{ name: "Bash", description: "Runs a shell command. ".repeat(400), input_schema: { type: "object", properties: { command: { type: "string" } } } }],
+  tools: [{ name: "Bash", description: "Runs a shell command. ".repeat(400), input_schema: { type: "object" as const, properties: { command: { type: "string" } } } }],
 };
 
 const paths = (h: Harness) => h.upstream.requests.map((r) => r.path);

@@ -29,7 +29,7 @@ describe("proxy front: auth and request errors", () => {
     h = await startHarness({}, { apiKey: "s3cret-key" });
     expect((await h.client.messages.create(basicParams)).content).toHaveLength(1);
     expect((await post(h.url, "/v1/messages", basicParams, { authorization: "Bearer s3cret-key" })).status).toBe(200);
-    for (const headers of [{}, { "x-api-key": "wrong" }, { authorization: "Bearer s3cret-kez" }, { "x-api-key": "s3cret-key-longer" }]) {
+    for (const headers of <Record<string, string>[]>[{}, { "x-api-key": "wrong" }, { authorization: "Bearer s3cret-kez" }, { "x-api-key": "s3cret-key-longer" }]) {
       expect(await envelope(await post(h.url, "/v1/messages", basicParams, headers))).toEqual({
         status: 401,
         body: { type: "error", error: { type: "authentication_error", message: expect.any(String) } },

@@ -69,4 +69,14 @@ describe("proxy non-streaming", () => {
     h.upstream.setScript(() => ({ completion: completion({ content: "still alive" }) }));
     expect((await h.client.messages.create(basicParams)).content).toEqual([{ type: "text", text: "still alive" }]);
   });
+
+  it("aborts the engine request when the client gives up waiting", async () => {
+    h = await startHarness({ script: () => ({ headersDelayMs: 400, completion: completion({ content: "late" }) }) });
+    const controller = new AbortController();
+    const pending = h.client.messages.create(basicParams, { signal: controller.signal });
+    await expect.poll(() => h!.chats().length).toBe(1);
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await expect.poll(() => h!.upstream.aborted, { timeout: 2000 }).toBe(1);
+  });
 });

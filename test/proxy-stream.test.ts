@@ -117,6 +117,15 @@ describe("proxy streaming", () => {
     }
   });
 
+  it("ends a stream whose tool arguments are not JSON with `event: error`, not a crash", async () => {
+    const bad = chunk({ tool_calls: [{ index: 0, id: "call_x", type: "function", function: { name: "Bash", arguments: '{"command": "ls' } }] });
+    h = await startHarness({ script: () => ({ chunks: [bad, chunk({}, "tool_calls"), usageChunk(5, 5)] }) });
+    const frames = await readSse(await post(h.url, "/v1/messages", { ...basicParams, stream: true }));
+    expect(frames.at(-1)).toMatchObject({ event: "error", data: { error: { type: "api_error", message: expect.stringContaining("invalid JSON arguments for tool Bash") } } });
+    h.upstream.setScript(() => ({ chunks: textChunks(["fine"]) }));
+    expect((await sdkStream(h.client, basicParams)).message.content).toEqual([{ type: "text", text: "fine" }]);
+  });
+
   it("maps finish reasons: length -> max_tokens, a vLLM-matched stop string -> stop_sequence", async () => {
     h = await startHarness({ script: () => ({ chunks: textChunks(["cut"], "length") }) });
     expect((await sdkStream(h.client, basicParams)).message.stop_reason).toBe("max_tokens");

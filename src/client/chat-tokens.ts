@@ -48,3 +48,9 @@ export async function countChatTokens(
   }
   return undefined;
 }
+
+/** Prompt tokens of an Anthropic Messages request by the server's own `/v1/messages/count_tokens`, or undefined. */
+export async function countMessagesTokens(target: TokenTarget, body: Record<string, unknown>): Promise<number | undefined> {
+  const json = (await post(target, "/v1/messages/count_tokens", body)) as { input_tokens?: number } | undefined;
+  return json?.input_tokens;
+}

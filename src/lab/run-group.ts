@@ -44,6 +44,9 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
     handle = await ctx.launcher.start({
       render: (host, port) => engine.adapter.render({ grid, server: first.server, host, port, binary: engine.binary, model: engine.model }),
       engine: engine.adapter,
+      runDir: store.dir,
+      serverId: first.serverId,
+      gridName: grid.name,
       logFile: store.logFile(first.serverId),
       startupTimeoutMs: grid.launcher.startup_timeout_s * 1000,
       stopTimeoutMs: grid.launcher.stop_timeout_s * 1000,

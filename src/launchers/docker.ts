@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { basename, dirname, isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import type { FailureCause, LaunchSpec } from "../engines/types.ts";
 import { expandEnv } from "../util/env.ts";
 import { systemRunner, type CommandRunner, type FollowedCommand } from "./commands.ts";
@@ -54,8 +54,8 @@ async function startProject(runner: CommandRunner, req: LaunchRequest): Promise<
   const env = checkInput(() => expandEnv(inner.env)); // fails early on unset ${REF}s; compose fills them in from this environment
   const hostPort = await freePort("127.0.0.1");
   const spec = req.render("127.0.0.1", hostPort);
-  const serverId = basename(req.logFile, ".log");
-  const file = join(dirname(dirname(req.logFile)), "compose", `${serverId}.yaml`);
+  const serverId = req.serverId;
+  const file = join(req.runDir, "compose", `${serverId}.yaml`);
   const project = `tunelab-${serverId}`.toLowerCase().replace(/[^a-z0-9_-]/g, "-");
   const volumes = mounts(inner, o);
   for (const v of volumes) if (!existsSync(v.host)) mkdirSync(v.host, { recursive: true });
@@ -86,7 +86,7 @@ async function startProject(runner: CommandRunner, req: LaunchRequest): Promise<
     }
     logs = runner.follow("docker", compose("logs", "-f", "--no-color", "--no-log-prefix"), { logFile: req.logFile, env });
     // `logs -f` ends when the container stops: that is when the engine exited
-    const exited = logs.exited.then(() => containerExit(runner, compose("ps", "-a", "--format", "json")));
+    const exited = logs.exited.then(() => containerExit(runner, compose("ps", "-a", "--format", "json"), env));
     req.onPhase?.("loading");
     const outcome = await waitReady(spec, { timeoutMs: req.startupTimeoutMs, exited, signal: req.signal });
     if (outcome !== "ready") throw failStartup(req, outcome, outcome === "exited" ? { code: (await exited).code } : {});
@@ -118,8 +118,8 @@ function upCause(stderr: string): FailureCause {
 }
 
 /** The engine container's exit code, from `docker compose ps -a --format json` (an array or one object per line). */
-async function containerExit(runner: CommandRunner, args: string[]): Promise<{ code: number | null; signal: string | null }> {
-  const r = await runner.run("docker", args);
+async function containerExit(runner: CommandRunner, args: string[], env: Record<string, string>): Promise<{ code: number | null; signal: string | null }> {
+  const r = await runner.run("docker", args, { env });
   const text = r.stdout.trim();
   let entries: { ExitCode?: number; State?: string }[] = [];
   try {

@@ -1,14 +1,12 @@
 import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
 
 /** Where a server's job keeps its files: next to the run's logs, under `<run dir>/slurm/`. */
-export function slurmPaths(logFile: string) {
-  const runDir = dirname(dirname(logFile));
-  const serverId = basename(logFile, ".log");
+export function slurmPaths(runDir: string, serverId: string, gridName: string) {
   const dir = join(runDir, "slurm");
   return {
-    runDir, serverId, dir,
+    runDir, serverId, gridName, dir,
     connection: join(dir, `${serverId}.json`),
     job: join(dir, `${serverId}.job`),
     script: join(dir, `${serverId}.sbatch`),
@@ -38,10 +36,9 @@ export function readJobId(file: string): string | undefined {
   }
 }
 
-/** `tunelab-<grid>-<server_id>`, the grid's name read from the run's manifest. */
+/** `tunelab-<grid>-<server_id>`. */
 export function jobName(p: SlurmPaths): string {
-  const manifest = readJson(join(p.runDir, "manifest.json")) as { grid_name?: string } | undefined;
-  const grid = (manifest?.grid_name ?? basename(dirname(p.runDir))).replace(/[^A-Za-z0-9._-]/g, "_");
+  const grid = p.gridName.replace(/[^A-Za-z0-9._-]/g, "_");
   return `tunelab-${grid}-${p.serverId}`;
 }
 

@@ -27,7 +27,7 @@ export const slurmLauncher = createSlurmLauncher();
 
 async function startJob(runner: CommandRunner, req: LaunchRequest): Promise<EngineHandle> {
   const o = checkInput(() => parseSlurmOptions(req.options));
-  const p = slurmPaths(req.logFile);
+  const p = slurmPaths(req.runDir, req.serverId, req.gridName);
   mkdirSync(p.dir, { recursive: true });
   mkdirSync(dirname(req.logFile), { recursive: true });
   const jobId = (await reattach(runner, p, req.onPhase)) ?? (await submit(runner, req, o, p));

@@ -17,6 +17,10 @@ export interface LaunchRequest {
   /** Renders the launch spec once the launcher knows the host and port the engine will use. */
   render(host: string, port: number): LaunchSpec;
   engine: EngineAdapter;
+  /** The run directory, the engine configuration's id and the grid's name (for job names and side files). */
+  runDir: string;
+  serverId: string;
+  gridName: string;
   logFile: string;
   startupTimeoutMs: number;
   stopTimeoutMs: number;

@@ -5,14 +5,26 @@ import { setTimeout as sleepWall } from "node:timers/promises";
  * reports (log lines, `created`, metrics) is in simulated time, i.e. what real vLLM would have shown.
  */
 export class SimClock {
-  private readonly wallStart = performance.now();
+  private wallBase = performance.now();
+  private simBase = 0;
   private readonly epochStartMs = Date.now();
 
-  constructor(readonly timeScale: number) {}
+  constructor(private scale: number) {}
+
+  get timeScale(): number {
+    return this.scale;
+  }
+
+  /** Changes the speed from now on (simulated time stays continuous). */
+  setTimeScale(scale: number): void {
+    this.simBase = this.now();
+    this.wallBase = performance.now();
+    this.scale = scale;
+  }
 
   /** Simulated seconds since this clock started. */
   now(): number {
-    return ((performance.now() - this.wallStart) * this.timeScale) / 1000;
+    return this.simBase + ((performance.now() - this.wallBase) * this.scale) / 1000;
   }
 
   /** Simulated Unix time in milliseconds for a simulated instant. */
@@ -22,12 +34,12 @@ export class SimClock {
 
   /** Real milliseconds left until a simulated instant (0 when it has passed). */
   wallDelayMs(simSeconds: number): number {
-    return Math.max(0, ((simSeconds - this.now()) * 1000) / this.timeScale);
+    return Math.max(0, ((simSeconds - this.now()) * 1000) / this.scale);
   }
 
   /** Waits for a simulated duration. */
   async sleep(simSeconds: number): Promise<void> {
-    const ms = (simSeconds * 1000) / this.timeScale;
+    const ms = (simSeconds * 1000) / this.scale;
     if (ms > 0) await sleepWall(ms);
   }
 }

@@ -37,6 +37,7 @@ export const ServeArgsSchema = z.object({
   compilation_config: z.record(z.string(), z.unknown()).nullable(),
   optimization_level: z.number().int(),
   time_scale: z.number(),
+  startup_time_scale: z.number().nullable(),
   hardware: z.string(),
   fail_after_requests: z.number().int().nullable(),
   crash_at_startup: z.boolean(),

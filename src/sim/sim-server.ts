@@ -52,7 +52,10 @@ export async function startSimServer(options: StartSimServerOptions): Promise<Si
   let config: SimConfig;
   try {
     const parsed = parseVllmArgv(options.argv);
-    if (!((parsed.values.time_scale as number) > 0)) throw usageError("argument --time-scale: must be greater than 0");
+    for (const flag of ["time_scale", "startup_time_scale"]) {
+      const value = parsed.values[flag] as number | null;
+      if (value !== null && !(value > 0)) throw usageError(`argument --${flag.replace(/_/g, "-")}: must be greater than 0`);
+    }
     try {
       config = resolveSimConfig(parsed, options.env ?? process.env);
     } catch (err) {
@@ -70,11 +73,12 @@ export async function startSimServer(options: StartSimServerOptions): Promise<Si
     }
     throw err;
   }
-  const clock = new SimClock(config.timeScale);
+  const clock = new SimClock(config.args.startup_time_scale ?? config.timeScale);
   const log = new VllmLogger(clock, stdout);
   try {
     await checkPortFree(config);
     const startup = await runStartup(config, clock, log);
+    clock.setTimeScale(config.timeScale);
     return await serve(config, clock, log, stderr, startup);
   } catch (err) {
     if (err instanceof StartupFailure) {

@@ -6,7 +6,6 @@ import { commonOptions, repetitionsOf } from "./options.ts";
 import { runScenario } from "./scenario.ts";
 import { apiOf, runRequests } from "./send.ts";
 import type { Suite, SuiteContext } from "./types.ts";
-import { question } from "./workload/claude-code.ts";
 import type { ToolChoice } from "./workload/types.ts";
 
 const Options = z.strictObject({
@@ -48,7 +47,8 @@ export const toolcallSuite: Suite<Options> = {
         }
         // Priming request: the scenario measures the call, not the cold prefill of the tool definitions.
         await runRequests(ctx, [session.request()], 1);
-        const requests = Array.from({ length: opts.requests }, (_, i) => session.request({ question: question(`${session.salt}/${i + 1}`) }));
+        const requests = [];
+        for (let i = 1; i <= opts.requests; i++) requests.push(await session.exact(`${session.salt}/${i}`));
         return { records: await measure(() => runRequests(ctx, requests, 1)) };
       },
       extra: (reps) => ({ tool_calls_ok: acrossRepetitions(reps.map((r) => toolCallsOkRatio(r.records) ?? 0)).median }),

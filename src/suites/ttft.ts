@@ -4,7 +4,6 @@ import { commonOptions, repetitionsOf } from "./options.ts";
 import { runScenario, type Measure } from "./scenario.ts";
 import { runRequests } from "./send.ts";
 import type { ScenarioOutcome, Suite, SuiteContext } from "./types.ts";
-import { question } from "./workload/claude-code.ts";
 import type { Repetition } from "../metrics/summarize.ts";
 import type { MessagesRequest } from "./workload/types.ts";
 
@@ -36,9 +35,9 @@ async function repetition(ctx: SuiteContext, opts: Options, scenario: Scenario, 
   }
   const billing = scenario === "billing";
   const session = await sizedSession(ctx, opts.prompt_tokens, { ...base, ...(billing ? { cch: newCch() } : {}) });
-  const next = (i: number) => session.request({ question: question(`${session.salt}/${i}`), ...(billing ? { cch: newCch() } : {}) });
   await runRequests(ctx, [session.request()], 1); // primes the prefix (not measured)
-  const requests = Array.from({ length: opts.requests }, (_, i) => next(i + 1));
+  const requests: MessagesRequest[] = [];
+  for (let i = 1; i <= opts.requests; i++) requests.push(await session.exact(`${session.salt}/${i}`, billing ? { cch: newCch() } : {}));
   return { records: await measure(() => runRequests(ctx, requests, 1)) };
 }
 

@@ -195,6 +195,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: "additional-config", kind: "json" },
   // Simulator-only switches
   { name: "time-scale", kind: "float", default: 1, sim: true, help: "Run the model K times faster than real time." },
+  { name: "startup-time-scale", kind: "float", sim: true, help: "Time scale of the startup alone (default: --time-scale)." },
   { name: "hardware", kind: "str", default: "glm-4.7-flash-awq-2x4090", sim: true, help: "Hardware profile name or YAML path." },
   { name: "fail-after-requests", kind: "int", sim: true, help: "The engine dies on request N+1." },
   { name: "crash-at-startup", kind: "bool", default: false, sim: true, help: "Fail engine init with a traceback." },

@@ -1,12 +1,21 @@
-import { countChatTokens } from "../../client/chat-tokens.ts";
+import { countChatTokens, countMessagesTokens } from "../../client/chat-tokens.ts";
+import { apiOf } from "../send.ts";
 import type { Target } from "../types.ts";
 import { claudeCodeRequest, CLAUDE_CODE_TOOLS, type ClaudeCodeShape, type Filler } from "./claude-code.ts";
 import { fitWords } from "./fit.ts";
 import { toOpenAi } from "./to-openai.ts";
 import type { MessagesRequest } from "./types.ts";
 
-/** Tokens of a request as the engine renders it; a rough chars/4 estimate when the engine has no tokenizer. */
+/**
+ * Tokens of a request as the engine renders it: Anthropic requests by the server's count_tokens (its own
+ * conversion), chat requests by the rendered template; a rough chars/4 estimate when neither is available.
+ */
 export async function requestTokens(target: Target, req: MessagesRequest): Promise<number> {
+  if (apiOf(target) === "anthropic") {
+    const { model, system, tools, messages, tool_choice } = req;
+    const counted = await countMessagesTokens(target, { model, system, tools, messages, tool_choice });
+    if (counted !== undefined) return counted;
+  }
   const chat = toOpenAi(req);
   const counted = await countChatTokens(target, { messages: chat.messages, tools: chat.tools });
   return counted ?? Math.round(JSON.stringify(chat).length / 4);
