@@ -67,6 +67,16 @@ describe("proxy streaming", () => {
     expect(h.chats()[0].body?.chat_template_kwargs).toEqual({ enable_thinking: false });
   });
 
+  it("with thinking on, asks for reasoning and shows it even when the request did not ask", async () => {
+    h = await startHarness({ script: () => ({ chunks: [chunk({ reasoning: "pondering" }), ...textChunks(["Shown"])] }) }, { thinking: "on" });
+    const { message } = await sdkStream(h.client, basicParams);
+    expect(message.content).toEqual([
+      { type: "thinking", thinking: "pondering", signature: expect.any(String) },
+      { type: "text", text: "Shown" },
+    ]);
+    expect(h.chats()[0].body?.chat_template_kwargs).toEqual({ enable_thinking: true });
+  });
+
   it("streams a tool call: id and name at block start, argument fragments as input_json_delta, stop_reason tool_use", async () => {
     const call = (args: string, head?: object) => chunk({ tool_calls: [{ index: 0, ...head, function: { ...(head ? { name: "Bash" } : {}), arguments: args } }] });
     h = await startHarness({

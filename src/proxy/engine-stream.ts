@@ -47,7 +47,7 @@ export class EngineStreamHandler implements Dispatcher.DispatchHandler, StreamHa
     if (!this.stopped) this.sink.end();
   }
 
-  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+  onResponseError(_c: Dispatcher.DispatchController | undefined, err: Error): void {
     if (this.stopped) return;
     this.stopped = true;
     const error = this.started ? new ProxyError(502, `the engine's stream broke: ${err.message}`) : this.connectionError(err);

@@ -15,7 +15,7 @@ export const proxyOptionsSchema = z.object({
   apiKey: z.string().min(1).optional(),
   /** Key sent to the engine as Bearer. */
   upstreamKey: z.string().min(1).optional(),
-  thinking: z.enum(["auto", "off"]).default("auto"),
+  thinking: z.enum(["auto", "off", "on"]).default("auto"),
   /** Ping cadence while a stream is quiet (Claude Code gives up after 90 s of silence). */
   pingIntervalMs: z.number().positive().default(15_000),
   /** How long a stream waits for the engine's status before committing to 200 + message_start. */

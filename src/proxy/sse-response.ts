@@ -18,7 +18,7 @@ export class SseResponse {
   ) {}
 
   commit(first: string): void {
-    if (this.committed || this.res.destroyed) return;
+    if (this.committed || this.res.destroyed || this.res.headersSent) return;
     this.committed = true;
     // Corked until the next tick: when the engine's first chunk arrives with its headers, message_start
     // and the first delta leave in one write.

@@ -1,10 +1,14 @@
 import type { PromptRequest } from "./anthropic-schema.ts";
 
-/** `auto` follows the request's `thinking` field; `off` always disables reasoning and hides any that arrives. */
-export type ThinkingMode = "auto" | "off";
+/**
+ * `auto` follows the request's `thinking` field; `off` always disables reasoning and hides any that arrives;
+ * `on` always asks for it and shows it as thinking blocks (Claude Code does not ask for thinking from models
+ * it does not know).
+ */
+export type ThinkingMode = "auto" | "off" | "on";
 
 export function thinkingWanted(request: PromptRequest, mode: ThinkingMode): boolean {
-  if (mode === "off") return false;
+  if (mode !== "auto") return mode === "on";
   return request.thinking !== undefined && request.thinking.type !== "disabled";
 }
 

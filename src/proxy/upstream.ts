@@ -56,7 +56,11 @@ export class Upstream {
   /** POST with the response delivered to `sink` chunk by chunk (the streaming hot path: no stream objects). */
   stream(path: string, body: string, sink: StreamSink): StreamHandle {
     const handler = new EngineStreamHandler(sink, () => this.onUnreachable(), connectionError);
-    this.agent.dispatch({ origin: this.origin, path: this.basePath + path, method: "POST", headers: this.headers, body }, handler);
+    try {
+      this.agent.dispatch({ origin: this.origin, path: this.basePath + path, method: "POST", headers: this.headers, body }, handler);
+    } catch (err) {
+      queueMicrotask(() => handler.onResponseError(undefined, err as Error));
+    }
     return handler;
   }
 

@@ -6,7 +6,7 @@ import { commonOptions, repetitionsOf } from "./options.ts";
 import { runScenario } from "./scenario.ts";
 import { apiOf, runRequests } from "./send.ts";
 import type { Suite, SuiteContext } from "./types.ts";
-import type { ToolChoice } from "./workload/types.ts";
+import type { MessagesRequest, ToolChoice } from "./workload/types.ts";
 
 const Options = z.strictObject({
   prompt_tokens: z.number().int().positive().default(8000),
@@ -47,7 +47,7 @@ export const toolcallSuite: Suite<Options> = {
         }
         // Priming request: the scenario measures the call, not the cold prefill of the tool definitions.
         await runRequests(ctx, [session.request()], 1);
-        const requests = [];
+        const requests: MessagesRequest[] = [];
         for (let i = 1; i <= opts.requests; i++) requests.push(await session.exact(`${session.salt}/${i}`));
         return { records: await measure(() => runRequests(ctx, requests, 1)) };
       },

@@ -10,7 +10,7 @@ interface ProxyFlags {
   context?: string;
   apiKeyEnv?: string;
   upstreamKeyEnv?: string;
-  thinking: "auto" | "off";
+  thinking: "auto" | "off" | "on";
   quiet?: boolean;
 }
 
@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .option("--context <n>", "context window in tokens (default: asked from the engine)")
     .option("--api-key-env <name>", "environment variable holding the key clients must send (x-api-key or Bearer)")
     .option("--upstream-key-env <name>", "environment variable holding the engine's API key")
-    .addOption(new Option("--thinking <mode>", "auto = follow each request; off = disable reasoning").choices(["auto", "off"]).default("auto"))
+    .addOption(new Option("--thinking <mode>", "auto = follow each request; off = never reason; on = always reason and show it").choices(["auto", "off", "on"]).default("auto"))
     .option("--quiet", "no per-request log lines")
     .action(async (flags: ProxyFlags) => {
       const proxy = await startProxy({

@@ -1,0 +1,231 @@
+/**
+ * Proxy overhead on loopback: `npx tsx bench/proxy.bench.ts`.
+ *
+ * The proxy runs in this process; two child processes (this file with `--engine` / `--client`) run a
+ * fast scripted OpenAI-style engine and the load client, so `process.cpuUsage()` here counts the proxy
+ * alone and "direct" crosses processes just as the proxied path does.
+ * Figures: added TTFT p50 (through the proxy minus direct to the engine) at 1 and 256 concurrent
+ * streams, and proxy CPU microseconds per streamed event. Targets: <= 0.5 ms, <= 5 ms, <= 5 us.
+ * A tinybench section times the pure translation hot path (SSE parse + JSON + Anthropic frame).
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { Bench } from "tinybench";
+import { startProxy } from "../src/proxy/index.ts";
+import { SseParser } from "../src/proxy/sse-parser.ts";
+import { StreamTranslator } from "../src/proxy/stream-translator.ts";
+
+interface Scenario {
+  name: string;
+  target: "direct" | "proxy";
+  concurrency: number;
+  requests: number;
+  /** Content events per stream and the engine's gap between them (0 = as fast as the socket takes them). */
+  events: number;
+  gapMs: number;
+}
+
+type ToChild =
+  | { kind: "plan"; events: number; gapMs: number }
+  | { kind: "run"; scenario: Scenario; upstreamUrl: string; proxyUrl: string }
+  | { kind: "exit" };
+type FromChild = { kind: "ready"; upstreamUrl?: string } | { kind: "planned" } | { kind: "done"; ttfts: number[]; events: number; errors: number };
+
+const chunkFrame = (content: string) =>
+  `data: {"id":"chatcmpl-b","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`;
+const FINISH =
+  'data: {"id":"chatcmpl-b","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n' +
+  'data: {"id":"chatcmpl-b","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":64}}\n\ndata: [DONE]\n\n';
+
+// ---------------------------------------------------------------- children: engine, load client
+
+const send = (msg: FromChild) => process.send!(msg);
+
+async function engineProcess(): Promise<void> {
+  const plan = { events: 8, gapMs: 0 };
+  const engine = createServer((req, res) => serveEngine(req, res, plan));
+  await new Promise<void>((resolve) => engine.listen(0, "127.0.0.1", resolve));
+  process.on("message", (msg: ToChild) => {
+    if (msg.kind === "exit") process.exit(0);
+    if (msg.kind !== "plan") return;
+    Object.assign(plan, { events: msg.events, gapMs: msg.gapMs });
+    send({ kind: "planned" });
+  });
+  send({ kind: "ready", upstreamUrl: `http://127.0.0.1:${(engine.address() as AddressInfo).port}` });
+}
+
+function clientProcess(): void {
+  process.on("message", async (msg: ToChild) => {
+    if (msg.kind === "exit") process.exit(0);
+    if (msg.kind === "run") send({ kind: "done", ...(await runLoad(msg.scenario, msg.upstreamUrl, msg.proxyUrl)) });
+  });
+  send({ kind: "ready" });
+}
+
+function serveEngine(req: IncomingMessage, res: ServerResponse, plan: { events: number; gapMs: number }): void {
+  if (req.url?.startsWith("/v1/models")) {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end('{"object":"list","data":[{"id":"bench-model","object":"model","created":1,"max_model_len":32768}]}');
+    return;
+  }
+  req.resume();
+  req.on("end", () => {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    let sent = 0;
+    const next = () => {
+      if (res.destroyed) return;
+      do res.write(chunkFrame(`tok${sent} `));
+      while (++sent < plan.events && plan.gapMs === 0 && sent % 16 !== 0);
+      if (sent >= plan.events) res.end(FINISH);
+      else if (plan.gapMs === 0) setImmediate(next);
+      else setTimeout(next, plan.gapMs);
+    };
+    next();
+  });
+}
+
+const directBody = JSON.stringify({ model: "bench-model", messages: [{ role: "user", content: "hi" }], max_tokens: 256, stream: true, stream_options: { include_usage: true } });
+const proxyBody = JSON.stringify({ model: "claude-sonnet-5-5", max_tokens: 256, stream: true, messages: [{ role: "user", content: "hi" }] });
+
+async function runLoad(s: Scenario, upstreamUrl: string, proxyUrl: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+  const direct = s.target === "direct";
+  const url = new URL(direct ? "/v1/chat/completions" : "/v1/messages", direct ? upstreamUrl : proxyUrl);
+  const body = direct ? directBody : proxyBody;
+  const marker = direct ? '"content":"tok' : "content_block_delta";
+  const ttfts: number[] = [];
+  let events = 0;
+  let errors = 0;
+  let started = 0;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const t0 = performance.now();
+      let seen = false;
+      let tail = "";
+      const req = request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+        res.setEncoding("utf8");
+        res.on("data", (text: string) => {
+          if (!seen && (tail + text).includes(marker)) {
+            seen = true;
+            ttfts.push(performance.now() - t0);
+          }
+          tail = text.slice(-32);
+          for (let i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + 1)) events++;
+        });
+        res.on("end", () => {
+          if (res.statusCode !== 200 || !seen) errors++;
+          resolve();
+        });
+      });
+      req.on("error", () => {
+        errors++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const worker = async () => {
+    while (started < s.requests) {
+      started++;
+      await one();
+    }
+  };
+  await Promise.all(Array.from({ length: s.concurrency }, worker));
+  agent.destroy();
+  return { ttfts, events, errors };
+}
+
+// ---------------------------------------------------------------- parent: proxy + measurements
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (rank - lo);
+}
+
+function spawnChild(role: string): { proc: ChildProcess; next: () => Promise<FromChild> } {
+  const proc = fork(fileURLToPath(import.meta.url), [role], { execArgv: ["--import", "tsx"] });
+  return { proc, next: () => new Promise<FromChild>((resolve) => proc.once("message", (m: FromChild) => resolve(m))) };
+}
+
+async function parent(): Promise<void> {
+  const engine = spawnChild("--engine");
+  const client = spawnChild("--client");
+  const engineReady = await engine.next();
+  await client.next();
+  const upstreamUrl = engineReady.kind === "ready" ? engineReady.upstreamUrl! : "";
+  const proxy = await startProxy({ upstream: upstreamUrl, port: 0 });
+  const run = async (scenario: Scenario) => {
+    engine.proc.send({ kind: "plan", events: scenario.events, gapMs: scenario.gapMs } satisfies ToChild);
+    await engine.next();
+    const cpu0 = process.cpuUsage();
+    client.proc.send({ kind: "run", scenario, upstreamUrl, proxyUrl: proxy.url } satisfies ToChild);
+    const done = await client.next();
+    const cpu = process.cpuUsage(cpu0);
+    if (done.kind !== "done") throw new Error("unexpected message");
+    if (done.errors) throw new Error(`${scenario.name}: ${done.errors} failed streams`);
+    return { ...done, cpuUs: cpu.user + cpu.system };
+  };
+
+  const ttftCase = async (concurrency: number, requests: number, events: number, gapMs: number) => {
+    const base = { concurrency, requests, events, gapMs };
+    await run({ ...base, name: "warmup-direct", target: "direct", requests: Math.min(requests, 200) });
+    await run({ ...base, name: "warmup-proxy", target: "proxy", requests: Math.min(requests, 200) });
+    const p50 = { direct: [] as number[], proxy: [] as number[] };
+    for (let round = 0; round < 3; round++) {
+      for (const target of ["direct", "proxy"] as const) {
+        const t0 = performance.now();
+        const r = await run({ ...base, name: target, target });
+        const wall = performance.now() - t0;
+        console.log(target, concurrency, "wall ms", wall.toFixed(0), "cpu%", (r.cpuUs / 10 / wall).toFixed(1), "p10/50/90/99", [10, 50, 90, 99].map((p) => percentile(r.ttfts, p).toFixed(2)).join(" "));
+        p50[target].push(percentile(r.ttfts, 50));
+      }
+    }
+    const direct = percentile(p50.direct, 50);
+    const viaProxy = percentile(p50.proxy, 50);
+    return { direct, viaProxy, added: viaProxy - direct };
+  };
+
+  const line = (label: string, value: string, target: string) => console.log(`${label.padEnd(52)} ${value.padStart(12)}   (target ${target})`);
+  const one = process.env.SKIP1 ? { direct: 0, viaProxy: 0, added: 0 } : await ttftCase(1, 400, 4, 0);
+  line("TTFT p50 direct / via proxy, 1 stream (ms)", `${one.direct.toFixed(3)} / ${one.viaProxy.toFixed(3)}`, "-");
+  line("added TTFT p50, 1 stream (ms)", one.added.toFixed(3), "<= 0.5");
+  // Engine-like pacing: 50 tokens per stream at 50 tokens/s each, 256 streams in flight.
+  const many = await ttftCase(Number(process.env.C ?? 256), 1024, Number(process.env.EV ?? 50), Number(process.env.GAP ?? 20));
+  if (process.env.SKIP1) process.exit(0);
+  line("TTFT p50 direct / via proxy, 256 streams (ms)", `${many.direct.toFixed(3)} / ${many.viaProxy.toFixed(3)}`, "-");
+  line("added TTFT p50, 256 concurrent streams (ms)", many.added.toFixed(3), "<= 5");
+
+  const bulk = await run({ name: "cpu-bulk", target: "proxy", concurrency: 64, requests: 256, events: 2000, gapMs: 0 });
+  line("proxy CPU per streamed event, engine at full speed (us)", (bulk.cpuUs / bulk.events).toFixed(2), "<= 5");
+  const paced = await run({ name: "cpu-paced", target: "proxy", concurrency: 256, requests: 512, events: 50, gapMs: 5 });
+  line("proxy CPU per event, one event per engine write (us)", (paced.cpuUs / paced.events).toFixed(2), "info");
+
+  await translationBench();
+  for (const child of [engine, client]) child.proc.send({ kind: "exit" } satisfies ToChild);
+  await proxy.close();
+}
+
+/** The pure hot path, without sockets: bytes of one engine chunk in, one Anthropic frame out. */
+async function translationBench(): Promise<void> {
+  const frame = Buffer.from(chunkFrame("hello "));
+  const translator = new StreamTranslator({ messageId: "msg_bench", model: "claude", emitThinking: false });
+  const parser = new SseParser((data) => translator.data(data));
+  translator.start();
+  translator.take();
+  const bench = new Bench({ time: 500 });
+  bench.add("parse + translate one text chunk", () => {
+    parser.push(frame);
+    translator.take();
+  });
+  await bench.run();
+  const task = bench.tasks[0];
+  const meanMs = task.result && "latency" in task.result ? task.result.latency.mean : NaN;
+  console.log(`${"translation hot path per event, in-process (us)".padEnd(52)} ${(meanMs * 1000).toFixed(2).padStart(12)}   (target -)`);
+}
+
+if (process.argv.includes("--engine")) await engineProcess();
+else if (process.argv.includes("--client")) clientProcess();
+else await parent();
