@@ -4,13 +4,15 @@ import type { Capabilities } from "../engines/types.ts";
 
 export interface TokenTarget {
   baseUrl: string;
+  /** The engine itself when requests go through a proxy: tokenizing is the engine's job. */
+  directUrl?: string;
   model: string;
   apiKey?: string;
   capabilities: Pick<Capabilities, "tokenize">;
 }
 
 async function post(target: TokenTarget, path: string, body: unknown): Promise<unknown> {
-  const res = await request(`${target.baseUrl}${path}`, {
+  const res = await request(`${target.directUrl ?? target.baseUrl}${path}`, {
     method: "POST",
     dispatcher: benchAgent,
     headers: { "content-type": "application/json", ...authHeaders(target.apiKey) },

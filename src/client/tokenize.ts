@@ -7,7 +7,7 @@ export async function countTokens(target: Target, text: string): Promise<number 
   const kind = target.capabilities.tokenize;
   if (!kind) return undefined;
   const body = kind === "llamacpp" ? { content: text, add_special: false } : { model: target.model, prompt: text, add_special_tokens: false };
-  const res = await request(`${target.baseUrl}/tokenize`, {
+  const res = await request(`${target.directUrl ?? target.baseUrl}/tokenize`, {
     method: "POST",
     dispatcher: benchAgent,
     headers: { "content-type": "application/json", ...authHeaders(target.apiKey) },

@@ -9,6 +9,7 @@ import { suiteFor } from "../suites/registry.ts";
 import { resolveOptions } from "../suites/definitions.ts";
 import type { Target } from "../suites/types.ts";
 import type { ResolvedEngine } from "./resolve-engine.ts";
+import { openPath } from "./request-path.ts";
 import { failedRow, requestRows, scaleOutcomes, scenarioRows, type RowContext } from "./rows.ts";
 import type { PointRow } from "../results/columns.ts";
 
@@ -82,10 +83,28 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
 async function runPoint(
   ctx: GroupContext, point: Point, spec: import("../engines/types.ts").LaunchSpec, rowCtx: RowContext, logTail: () => string,
 ): Promise<{ rows: PointRow[]; requests: PointRow[]; failed?: string }> {
+  const engineKey = spec.apiKeyEnv ? process.env[spec.apiKeyEnv] : undefined;
+  let opened;
+  try {
+    opened = await openPath(rowCtx.path, spec, engineKey);
+  } catch (err) {
+    return { rows: [failedRow(rowCtx, "suite_error", (err as Error).message)], requests: [], failed: "suite_error" };
+  }
   const target: Target = {
-    baseUrl: spec.baseUrl, model: spec.servedName, engine: spec.engine, capabilities: spec.capabilities,
-    path: rowCtx.path, timeScale: ctx.timeScale, apiKey: spec.apiKeyEnv ? process.env[spec.apiKeyEnv] : undefined,
+    baseUrl: opened.baseUrl, api: opened.api, directUrl: spec.baseUrl, model: spec.servedName, engine: spec.engine,
+    capabilities: spec.capabilities, path: rowCtx.path, timeScale: ctx.timeScale,
+    apiKey: engineKey,
   };
+  try {
+    return await runSuites(ctx, point, target, rowCtx, logTail);
+  } finally {
+    await opened.close();
+  }
+}
+
+async function runSuites(
+  ctx: GroupContext, point: Point, target: Target, rowCtx: RowContext, logTail: () => string,
+): Promise<{ rows: PointRow[]; requests: PointRow[]; failed?: string }> {
   const rows: PointRow[] = [];
   const requests: PointRow[] = [];
   for (const entry of ctx.grid.suites) {

@@ -21,6 +21,7 @@ export const METRIC_COLUMNS = [
   "server_queue_max", "server_kv_usage_max",
   "startup_s",
   "server_prompt_ms_mean", "tool_calls_ok", "cache_reset",
+  "proxy_added_ttft_ms", "proxy_added_itl_ms",
 ] as const;
 
 export const TRAILING_COLUMNS = [

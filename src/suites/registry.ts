@@ -2,6 +2,7 @@ import { badInput } from "../errors.ts";
 import { chatSuite } from "./chat.ts";
 import { concurrencySuite } from "./concurrency.ts";
 import { decodeSuite } from "./decode.ts";
+import { proxySuite } from "./proxy.ts";
 import { sessionSuite } from "./session.ts";
 import { toolcallSuite } from "./toolcall.ts";
 import { ttftSuite } from "./ttft.ts";
@@ -15,6 +16,7 @@ const SUITES: Record<string, Suite<never>> = {
   concurrency: concurrencySuite as Suite<never>,
   toolcall: toolcallSuite as Suite<never>,
   session: sessionSuite as Suite<never>,
+  proxy: proxySuite as Suite<never>,
 };
 
 export function suiteFor(kind: string, where = "suite"): Suite<unknown> {

@@ -19,6 +19,8 @@ export interface Target {
   capabilities: Capabilities;
   /** How requests reach the engine: direct, proxy, native or an external URL. */
   path: string;
+  /** The engine's own OpenAI-compatible URL when the lab knows it (the `proxy` suite compares against it). */
+  directUrl?: string;
   /** Which API suites speak: OpenAI chat, or Anthropic Messages; default from `path` (proxy/native = anthropic). */
   api?: Api;
   /** Wall time is divided by this to report real-time equivalents (simulator's --time-scale); 1 otherwise. */
