@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "results/", "reports/", "coverage/", "**/*.vl.json"] },
+  { ignores: ["node_modules/", "results/", "reports/", "coverage/", "**/*.vl.json", ".tmp-*"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -42,6 +42,8 @@ const FINISH =
 // ---------------------------------------------------------------- children: engine, load client
 
 const send = (msg: FromChild) => process.send!(msg);
+// A child outlives nothing: when the parent goes, so does it.
+if (process.send) process.on("disconnect", () => process.exit(0));
 
 async function engineProcess(): Promise<void> {
   const plan = { events: 8, gapMs: 0 };
@@ -118,7 +120,12 @@ async function runLoad(s: Scenario, upstreamUrl: string, proxyUrl: string) {
           if (res.statusCode !== 200 || !seen) errors++;
           resolve();
         });
+        res.on("error", () => {
+          errors++;
+          resolve();
+        });
       });
+      req.setTimeout(30_000, () => req.destroy(new Error("stream stalled")));
       req.on("error", () => {
         errors++;
         resolve();

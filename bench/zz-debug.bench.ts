@@ -42,6 +42,8 @@ const FINISH =
 // ---------------------------------------------------------------- children: engine, load client
 
 const send = (msg: FromChild) => process.send!(msg);
+// A child outlives nothing: when the parent goes, so does it.
+if (process.send) process.on("disconnect", () => process.exit(0));
 
 async function engineProcess(): Promise<void> {
   const plan = { events: 8, gapMs: 0 };
@@ -118,7 +120,12 @@ async function runLoad(s: Scenario, upstreamUrl: string, proxyUrl: string) {
           if (res.statusCode !== 200 || !seen) errors++;
           resolve();
         });
+        res.on("error", () => {
+          errors++;
+          resolve();
+        });
       });
+      req.setTimeout(30_000, () => req.destroy(new Error("stream stalled")));
       req.on("error", () => {
         errors++;
         resolve();
@@ -162,6 +169,7 @@ async function parent(): Promise<void> {
     await engine.next();
     const cpu0 = process.cpuUsage();
     client.proc.send({ kind: "run", scenario, upstreamUrl, proxyUrl: proxy.url } satisfies ToChild);
+    if (process.env.DEBUG) console.log("run", scenario.name, scenario.target);
     const done = await client.next();
     const cpu = process.cpuUsage(cpu0);
     if (done.kind !== "done") throw new Error("unexpected message");
@@ -188,12 +196,21 @@ async function parent(): Promise<void> {
     return { direct, viaProxy, added: viaProxy - direct };
   };
 
+  if (process.env.PROF1) {
+    await run({ name: "w", target: "proxy", concurrency: 1, requests: 500, events: 4, gapMs: 0 });
+    const t0 = performance.now();
+    const r = await run({ name: "p", target: "proxy", concurrency: 1, requests: 4000, events: 4, gapMs: 0 });
+    console.log("per request: wall us", ((performance.now() - t0) * 1000 / 4000).toFixed(1), "proxy cpu us", (r.cpuUs / 4000).toFixed(1), "p50", percentile(r.ttfts, 50).toFixed(3));
+    for (const child of [engine, client]) child.proc.send({ kind: "exit" } satisfies ToChild);
+    await proxy.close();
+    return;
+  }
   const line = (label: string, value: string, target: string) => console.log(`${label.padEnd(52)} ${value.padStart(12)}   (target ${target})`);
   const one = process.env.SKIP1 ? { direct: 0, viaProxy: 0, added: 0 } : await ttftCase(1, 400, 4, 0);
   line("TTFT p50 direct / via proxy, 1 stream (ms)", `${one.direct.toFixed(3)} / ${one.viaProxy.toFixed(3)}`, "-");
   line("added TTFT p50, 1 stream (ms)", one.added.toFixed(3), "<= 0.5");
   // Engine-like pacing: 50 tokens per stream at 50 tokens/s each, 256 streams in flight.
-  const many = await ttftCase(Number(process.env.C ?? 256), 1024, Number(process.env.EV ?? 50), Number(process.env.GAP ?? 20));
+  const many = await ttftCase(Number(process.env.C ?? 256), Number(process.env.N ?? 1024), Number(process.env.EV ?? 50), Number(process.env.GAP ?? 20));
   if (process.env.SKIP1) process.exit(0);
   line("TTFT p50 direct / via proxy, 256 streams (ms)", `${many.direct.toFixed(3)} / ${many.viaProxy.toFixed(3)}`, "-");
   line("added TTFT p50, 256 concurrent streams (ms)", many.added.toFixed(3), "<= 5");

@@ -8,7 +8,8 @@ const program = new Command("bench")
   .version(labVersion())
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "error: ")) })
-  .showSuggestionAfterError();
+  .showSuggestionAfterError()
+  .enablePositionalOptions();
 
 // `bench ... | head` closes stdout early: that is not an error.
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {

@@ -38,7 +38,8 @@ export const GridSchema = z.strictObject({
   /** Points matching every key of a rule are dropped. */
   exclude: z.array(z.record(z.string(), ParamValue)).default([]),
   suites: z.array(SuiteEntry).min(1),
-  repetitions: z.number().int().positive().default(1),
+  /** Repetitions of every scenario; when set it overrides the suites' definitions (a suite's own `options.repetitions` still wins). */
+  repetitions: z.number().int().positive().optional(),
   launcher: LauncherConfig.default({ kind: "local", startup_timeout_s: 600, stop_timeout_s: 15, parallel: 1, options: {} }),
   /** Where suites send requests: direct to the engine's OpenAI API, through the built-in proxy, the engine's native /v1/messages, or an external URL. */
   path: z.union([z.enum(["direct", "proxy", "native"]), z.url()]).default("direct"),

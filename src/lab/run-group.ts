@@ -110,9 +110,11 @@ async function runSuites(
   for (const entry of ctx.grid.suites) {
     const suite = suiteFor(entry.kind);
     try {
-      const options = resolveOptions(suite, entry.options, `grid suite '${entry.kind}'`);
+      // precedence: the grid's options for this suite > the grid's repetitions > the suite's definition
+      const overrides = ctx.grid.repetitions ? { repetitions: ctx.grid.repetitions, ...entry.options } : entry.options;
+      const options = resolveOptions(suite, overrides, `grid suite '${entry.kind}'`);
       const raw = await suite.run(
-        { target, client: point.client, repetitions: ctx.grid.repetitions, clock: ctx.clock, signal: ctx.signal, onPhase: (p) => ctx.progress.phase(p) },
+        { target, client: point.client, repetitions: ctx.grid.repetitions ?? 1, clock: ctx.clock, signal: ctx.signal, onPhase: (p) => ctx.progress.phase(p) },
         options,
       );
       const outcomes = scaleOutcomes(raw, ctx.timeScale);

@@ -1,5 +1,4 @@
 import { createServer, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import type { Writable } from "node:stream";
 import { parseVllmArgv } from "./argv/parse-argv.ts";
 import { ArgparseExit, usageError } from "./argv/argparse-exit.ts";
@@ -12,6 +11,8 @@ import { startStatsLogger } from "./engine/stats-logger.ts";
 import { createVllmMetrics } from "./metrics/vllm-metrics.ts";
 import { runStartup } from "./startup/sequence.ts";
 import { StartupFailure, frame } from "./startup/failure.ts";
+import { checkPortFree } from "./startup/port.ts";
+import { cacheConfigInfo } from "./metrics/cache-config-info.ts";
 import { reportStartupFailure } from "./startup/report.ts";
 import { SimContext } from "./server/context.ts";
 import { createRequestHandler } from "./server/app.ts";
@@ -148,36 +149,4 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
-}
-
-/** vLLM binds its port before starting the engine, so a busy port fails at once. */
-async function checkPortFree(config: SimConfig): Promise<void> {
-  if (config.args.port === 0) return;
-  const probe = createNetServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once("error", (err: NodeJS.ErrnoException) =>
-      reject(err.code === "EADDRINUSE" ? new StartupFailure("config", "OSError: [Errno 98] Address already in use", [frame("vllm/entrypoints/openai/api_server.py", 1854, "create_server_socket", "sock.bind(addr)")]) : err),
-    );
-    probe.listen(config.args.port, config.args.host ?? undefined, () => probe.close(() => resolve()));
-  });
-}
-
-function cacheConfigInfo(config: SimConfig, numGpuBlocks: number): Record<string, string> {
-  const py = (v: unknown) => (v === true ? "True" : v === false ? "False" : v === null || v === undefined ? "None" : String(v));
-  return {
-    block_size: py(config.blockSize),
-    cache_dtype: config.args.kv_cache_dtype,
-    calculate_kv_scales: "False",
-    cpu_offload_gb: "0",
-    enable_prefix_caching: py(config.prefixCaching),
-    gpu_memory_utilization: py(config.args.gpu_memory_utilization),
-    is_attention_free: "False",
-    num_cpu_blocks: "None",
-    num_gpu_blocks: py(numGpuBlocks),
-    num_gpu_blocks_override: py(config.args.num_gpu_blocks_override),
-    prefix_caching_hash_algo: "sha256",
-    sliding_window: "None",
-    swap_space: "4",
-    swap_space_bytes: String(4 * 1024 ** 3),
-  };
 }

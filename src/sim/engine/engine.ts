@@ -210,7 +210,7 @@ export class SimEngine {
   private publishGauges(): void {
     const m = this.metrics;
     m.running.set(m.labels, this.scheduler.running.length);
-    m.waiting.set(m.labels, this.scheduler.waiting.length + this.arriving.length);
+    m.waiting.set(m.labels, this.scheduler.waiting.length);
     m.kvUsage.set(m.labels, this.kv.usage());
   }
 }

@@ -38,6 +38,10 @@ export function startGeneration(ctx: SimContext, input: GenerationInput, sink: R
     }
   }
   ctx.admitRequest();
+  if (ctx.config.args.enable_log_requests) {
+    ctx.log.info("logger.py:49", `Received request ${input.id}: params: SamplingParams(n=1, max_tokens=${input.maxTokens ?? n - promptLen}, ignore_eos=${input.ignoreEos ? "True" : "False"}, stop=${JSON.stringify(input.stop)}), prompt_token_ids: [${input.promptIds.slice(0, 8).join(", ")}, ...], lora_request: None.`);
+    ctx.log.info("async_llm.py:331", `Added request ${input.id}.`);
+  }
   const plan = new OutputPlan({
     rng: input.rng,
     maxTokens: Math.min(input.maxTokens ?? n, n - promptLen),

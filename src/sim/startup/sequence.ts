@@ -5,6 +5,7 @@ import { planMemory, startupTimeline, type MemoryPlan } from "../perf-model.ts";
 import { checkConfig, checkFreeMemory, checkKvCacheDtype, checkKvCapacity, simulatedCrash } from "./checks.ts";
 import { compileCacheDir, hasCompileCache, writeCompileCache } from "./compile-cache.ts";
 import { pyRepr } from "./py-repr.ts";
+import { FLAGS, destOf } from "../argv/flag-table.ts";
 
 export const VLLM_VERSION = "0.13.0+sim";
 
@@ -15,6 +16,7 @@ export interface StartupResult {
 }
 
 const SECRET_ARGS = new Set(["api_key", "hf_token"]);
+const SIM_ARGS = new Set(FLAGS.filter((f) => f.sim).map(destOf));
 
 /**
  * vLLM's startup, in simulated time: config checks, engine init (load, compile, profile, KV sizing, graph
@@ -23,7 +25,11 @@ const SECRET_ARGS = new Set(["api_key", "hf_token"]);
 export async function runStartup(config: SimConfig, clock: SimClock, log: VllmLogger): Promise<StartupResult> {
   const { args, profile, compilation } = config;
   log.info("api_server.py:1839", `vLLM API server version ${VLLM_VERSION}`);
-  const shown = Object.fromEntries(Object.entries({ model_tag: config.modelTag, ...config.explicitArgs }).map(([k, v]) => [k, SECRET_ARGS.has(k) ? "***" : v]));
+  const shown = Object.fromEntries(
+    Object.entries({ model_tag: config.modelTag, ...config.explicitArgs })
+      .filter(([k]) => !SIM_ARGS.has(k))
+      .map(([k, v]) => [k, SECRET_ARGS.has(k) ? "***" : v]),
+  );
   log.info("utils.py:253", `non-default args: ${pyRepr(shown)}`);
   checkConfig(config);
   const memory = planMemory(config);
