@@ -138,7 +138,10 @@ async function runLoad(s: Scenario, upstreamUrl: string, proxyUrl: string) {
       await one();
     }
   };
-  await Promise.all(Array.from({ length: s.concurrency }, worker));
+  // Workers start spread over one stream's duration, as independent users would: streams that all end and
+  // restart at the same instant would measure a synthetic burst instead of the steady state.
+  const spread = (s.events * s.gapMs) / s.concurrency;
+  await Promise.all(Array.from({ length: s.concurrency }, (_, i) => new Promise((r) => setTimeout(r, i * spread)).then(worker)));
   agent.destroy();
   return { ttfts, events, errors };
 }
@@ -181,20 +184,26 @@ async function parent(): Promise<void> {
     await run({ ...base, name: "warmup-direct", target: "direct", requests: Math.min(requests, 200) });
     await run({ ...base, name: "warmup-proxy", target: "proxy", requests: Math.min(requests, 200) });
     const p50 = { direct: [] as number[], proxy: [] as number[] };
+    let proxyCpuUs = 0;
     for (let round = 0; round < 3; round++) {
-      for (const target of ["direct", "proxy"] as const) p50[target].push(percentile((await run({ ...base, name: target, target })).ttfts, 50));
+      for (const target of ["direct", "proxy"] as const) {
+        const result = await run({ ...base, name: target, target });
+        p50[target].push(percentile(result.ttfts, 50));
+        if (target === "proxy") proxyCpuUs += result.cpuUs;
+      }
     }
     const direct = percentile(p50.direct, 50);
     const viaProxy = percentile(p50.proxy, 50);
-    return { direct, viaProxy, added: viaProxy - direct };
+    return { direct, viaProxy, added: viaProxy - direct, cpuPerRequestUs: proxyCpuUs / (3 * requests) };
   };
 
   const line = (label: string, value: string, target: string) => console.log(`${label.padEnd(52)} ${value.padStart(12)}   (target ${target})`);
   const one = await ttftCase(1, 400, 4, 0);
   line("TTFT p50 direct / via proxy, 1 stream (ms)", `${one.direct.toFixed(3)} / ${one.viaProxy.toFixed(3)}`, "-");
   line("added TTFT p50, 1 stream (ms)", one.added.toFixed(3), "<= 0.5");
-  // Engine-like pacing: 50 tokens per stream at 50 tokens/s each, 256 streams in flight.
-  const many = await ttftCase(256, 1024, 50, 20);
+  line("proxy CPU per request of 4 events, 1 stream (us)", one.cpuPerRequestUs.toFixed(0), "info");
+  // Engine-like pacing: 256 streams in flight, each 40 tokens at 20 tokens/s (a busy engine's per-user rate).
+  const many = await ttftCase(256, 768, 40, 50);
   line("TTFT p50 direct / via proxy, 256 streams (ms)", `${many.direct.toFixed(3)} / ${many.viaProxy.toFixed(3)}`, "-");
   line("added TTFT p50, 256 concurrent streams (ms)", many.added.toFixed(3), "<= 5");
 

@@ -91,6 +91,17 @@ describe("proxy context window and token counting", () => {
     expect(await (await fetch(`${h.url}/health`)).json()).toEqual({ status: "ok" });
   });
 
+  it("does not remember an engine that was still loading: the window and models are asked again once it is up", async () => {
+    h = await startHarness({ kind: "llamacpp", context: 16384 });
+    h.upstream.setLoading(true);
+    const loading = await post(h.url, "/v1/messages", bigTurn);
+    expect(loading.status).toBe(529);
+    expect(((await loading.json()) as { error: { message: string } }).error.message).toContain("Loading model");
+    h.upstream.setLoading(false);
+    await sdkStream(h.client, bigTurn);
+    expect(h.chats().at(-1)!.body).toMatchObject({ model: "served-model", max_tokens: 16384 - fakeTokenCount(countedBody(h, "/v1/chat/completions/input_tokens")!) });
+  });
+
   it("asks the engine again after it was unreachable (it may have restarted with another window)", async () => {
     const first = await startScriptedUpstream({ kind: "vllm", context: 32768 });
     const port = Number(new URL(first.url).port);

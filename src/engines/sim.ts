@@ -6,6 +6,8 @@ import type { EngineAdapter } from "./types.ts";
 
 /** Time scale for simulated runs; set by `bench grid --simulate --time-scale K`. */
 export const SIM_TIME_SCALE_ENV = "TUNELAB_SIM_TIME_SCALE";
+/** Hardware profile for simulated runs (`src/sim/profiles/<name>.yaml`); set by `bench grid --hardware NAME`. */
+export const SIM_HARDWARE_ENV = "TUNELAB_SIM_HARDWARE";
 
 /**
  * The vLLM simulator: the exact argv the vLLM adapter renders, run by `bench sim serve` instead of `vllm serve`,
@@ -17,7 +19,8 @@ export const simAdapter: EngineAdapter = {
   render(input) {
     const scale = process.env[SIM_TIME_SCALE_ENV] ?? "1";
     const spec = renderVllm(input, process.execPath, [packagePath("bin", "bench.mjs"), "sim", "serve"]);
-    return { ...spec, engine: "sim", args: [...spec.args, "--time-scale", scale] };
+    const hardware = process.env[SIM_HARDWARE_ENV];
+    return { ...spec, engine: "sim", args: [...spec.args, "--time-scale", scale, ...(hardware ? ["--hardware", hardware] : [])] };
   },
   classifyLog: classifyVllmLog,
   checkParam: vllmAdapter.checkParam,

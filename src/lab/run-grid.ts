@@ -14,6 +14,7 @@ import { gitCommit, hostInfo } from "../results/host.ts";
 import { RunStore } from "../results/run-store.ts";
 import { labVersion } from "../util/version.ts";
 import { packagePath } from "../util/paths.ts";
+import { SIM_HARDWARE_ENV } from "../engines/sim.ts";
 import { engineVersion, resolveEngine, type EngineOverrides } from "./resolve-engine.ts";
 import { runServerGroup } from "./run-group.ts";
 
@@ -57,6 +58,7 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
     grid_name: grid.name, grid_file: file, grid_sha256: loaded.sha256, grid, engine: engine.kind,
     engine_version: await engineVersion(engine, labVersion()),
     launcher: launcherKind, simulated: engine.simulated, time_scale: engine.simulated ? timeScale : undefined,
+    sim_hardware: engine.simulated ? process.env[SIM_HARDWARE_ENV] ?? "glm-4.7-flash-awq-2x4090" : undefined,
     param_names: paramNames, server_params: paramNames.filter((n) => !isClientParam(n)),
     client_params: paramNames.filter(isClientParam), host: hostInfo(), started_at: new Date().toISOString(),
     points_total: points.length,

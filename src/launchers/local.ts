@@ -2,7 +2,8 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { execa } from "execa";
 import { expandEnv } from "../util/env.ts";
-import { freePort, waitPortFree } from "./ports.ts";
+import { reservePort, waitPortFree } from "./ports.ts";
+import { withWatchdog } from "./watchdog.ts";
 import { waitReady } from "./readiness.ts";
 import { track } from "./reaper.ts";
 import { StartupFailure, type EngineHandle, type Launcher, type LaunchRequest } from "./types.ts";
@@ -15,13 +16,15 @@ const HOST = "127.0.0.1";
 export const localLauncher: Launcher = {
   kind: "local",
   async start(req: LaunchRequest): Promise<EngineHandle> {
-    const spec = req.render(HOST, await freePort(HOST));
+    const reservation = await reservePort(HOST);
+    const spec = req.render(HOST, reservation.port);
+    const run = withWatchdog(spec.command, spec.args);
     mkdirSync(dirname(req.logFile), { recursive: true });
     const started = process.hrtime.bigint();
     req.onPhase?.("starting");
-    const child = execa(spec.command, spec.args, {
+    const child = execa(run.command, run.args, {
       env: expandEnv(spec.env),
-      stdin: "ignore",
+      stdin: "pipe", // held open and never written: its closing tells the watchdog the lab is gone
       // both streams appended to one file (O_APPEND keeps their lines whole)
       stdout: { file: req.logFile, append: true },
       stderr: { file: req.logFile, append: true },
@@ -30,7 +33,10 @@ export const localLauncher: Launcher = {
       cleanup: false,
     });
     const pid = child.pid;
-    const exited = child.then((r) => ({ code: r.exitCode ?? null, signal: r.signal ?? null }));
+    const exited = child.then((r) => {
+      child.stdin?.destroy();
+      return { code: r.exitCode ?? null, signal: r.signal ?? null };
+    });
     const kill = (signal: NodeJS.Signals) => {
       if (pid === undefined) return;
       try {
@@ -50,6 +56,7 @@ export const localLauncher: Launcher = {
         await exited;
       } else kill("SIGKILL");
       await waitPortFree(spec.host, spec.port, 5000);
+      reservation.release();
       untrack();
     };
     const untrack = track({ sync: () => kill("SIGKILL"), async: stop });
@@ -57,6 +64,7 @@ export const localLauncher: Launcher = {
 
     if (pid === undefined) {
       untrack();
+      reservation.release();
       throw new StartupFailure("missing_binary", "", `cannot start ${spec.command}`);
     }
     req.onPhase?.("loading");

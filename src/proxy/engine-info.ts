@@ -19,8 +19,8 @@ interface PropsBody {
 /**
  * What the proxy learns from the engine once: served models and the context window (vLLM `/v1/models`
  * `max_model_len`; llama-server `/props` `default_generation_settings.n_ctx`, the per-slot context).
- * Failed lookups are not cached, and `invalidate()` (called when the engine was unreachable: it may have
- * restarted with other settings) makes the next request ask again.
+ * Failed or empty lookups are not cached, and `invalidate()` (called when the engine was unreachable: it may
+ * have restarted with other settings) makes the next request ask again.
  */
 export class EngineInfo {
   private modelsCache?: Promise<EngineModel[]>;
@@ -32,25 +32,33 @@ export class EngineInfo {
   ) {}
 
   models(): Promise<EngineModel[]> {
-    this.modelsCache ??= this.fetchModels().catch((err) => {
-      this.modelsCache = undefined;
-      throw err;
-    });
+    this.modelsCache ??= this.keepIfFound(this.fetchModels(), (models) => models.length > 0, () => (this.modelsCache = undefined));
     return this.modelsCache;
   }
 
   contextWindow(): Promise<number | undefined> {
     if (this.fixedContext) return Promise.resolve(this.fixedContext);
-    this.contextCache ??= this.fetchContext().catch((err) => {
-      this.contextCache = undefined;
-      throw err;
-    });
+    this.contextCache ??= this.keepIfFound(this.fetchContext(), (n) => n !== undefined, () => (this.contextCache = undefined));
     return this.contextCache;
   }
 
   invalidate(): void {
     this.modelsCache = undefined;
     this.contextCache = undefined;
+  }
+
+  /** A lookup that failed or found nothing (llama-server answers 503 while loading) is asked again next time. */
+  private keepIfFound<T>(lookup: Promise<T>, found: (value: T) => boolean, forget: () => void): Promise<T> {
+    return lookup.then(
+      (value) => {
+        if (!found(value)) forget();
+        return value;
+      },
+      (err) => {
+        forget();
+        throw err;
+      },
+    );
   }
 
   private async fetchModels(): Promise<EngineModel[]> {

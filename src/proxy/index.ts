@@ -9,7 +9,15 @@ import { TokenCounter } from "./token-count.ts";
 import { Upstream } from "./upstream.ts";
 
 export type { ProxyOptions } from "./options.ts";
-export { claudeEnv, type ClaudeEnvInput } from "./claude-env.ts";
+export {
+  claudeEnv,
+  maxOutputTokens,
+  renderEnvFile,
+  renderExports,
+  resolveEnv,
+  type ClaudeEnv,
+  type ClaudeEnvInput,
+} from "./claude-env.ts";
 
 export interface RunningProxy {
   /** Base URL for clients (ANTHROPIC_BASE_URL), without /v1. */

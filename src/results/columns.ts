@@ -59,6 +59,8 @@ export const ManifestSchema = z.object({
   launcher: z.string(),
   simulated: z.boolean().default(false),
   time_scale: z.number().optional(),
+  /** Simulator hardware profile, for simulated runs. */
+  sim_hardware: z.string().optional(),
   param_names: z.array(z.string()),
   server_params: z.array(z.string()),
   client_params: z.array(z.string()),

@@ -47,6 +47,8 @@ export interface ScriptedUpstream {
   /** Chat requests whose client (the proxy) went away before the answer ended. */
   aborted: number;
   setScript(script: (req: RecordedRequest) => Script): void;
+  /** While loading, every route answers 503 as llama-server does before its model is ready. */
+  setLoading(loading: boolean): void;
   close(): Promise<void>;
 }
 
@@ -80,7 +82,7 @@ export async function startScriptedUpstream(config: UpstreamConfig = {}): Promis
   const model = config.model ?? "served-model";
   const context = config.context ?? 32768;
   let script = config.script ?? (() => ({ chunks: textChunks(["Hello", " world"]), completion: completion({ content: "Hello world" }) }));
-  const state = { requests: [] as RecordedRequest[], aborted: 0 };
+  const state = { requests: [] as RecordedRequest[], aborted: 0, loading: false };
 
   const server = createServer(async (req, res) => {
     const text = await readAll(req);
@@ -92,6 +94,7 @@ export async function startScriptedUpstream(config: UpstreamConfig = {}): Promis
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(value));
     };
+    if (state.loading) return json(503, { error: { code: 503, message: "Loading model", type: "unavailable_error" } });
     if (path === "/v1/models") {
       const entry = { id: model, object: "model", created: 1700000000, owned_by: kind === "vllm" ? "vllm" : "llamacpp" };
       return json(200, { object: "list", data: [kind === "vllm" ? { ...entry, max_model_len: context } : { ...entry, meta: { n_ctx_train: 131072 } }] });
@@ -120,6 +123,9 @@ export async function startScriptedUpstream(config: UpstreamConfig = {}): Promis
     },
     setScript(next) {
       script = next;
+    },
+    setLoading(loading) {
+      state.loading = loading;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -5,7 +5,7 @@ import { runGrid } from "../../lab/run-grid.ts";
 import { summaryTable } from "../../lab/summary.ts";
 import { installSignalHandlers, stopAll } from "../../launchers/reaper.ts";
 import { createProgress, defaultProgressMode, type ProgressMode } from "../../progress/render.ts";
-import { SIM_TIME_SCALE_ENV } from "../../engines/sim.ts";
+import { SIM_HARDWARE_ENV, SIM_TIME_SCALE_ENV } from "../../engines/sim.ts";
 import { badInput } from "../../errors.ts";
 import { writeReport } from "../../report/write-report.ts";
 import { withSlurmFlags, type SlurmFlags } from "../../launchers/slurm-options.ts";
@@ -16,6 +16,7 @@ interface GridFlags extends SlurmFlags {
   resume?: string;
   simulate?: boolean;
   timeScale?: string;
+  hardware?: string;
   binary?: string;
   model?: string;
   launcher?: string;
@@ -33,6 +34,7 @@ export function register(program: Command): void {
     .option("--resume <dir>", "continue an interrupted run in <dir>: finished points are skipped")
     .option("--simulate", "run a vLLM grid against the built-in vLLM simulator (no GPU needed)")
     .option("--time-scale <k>", "simulator speed-up; timings are reported as real-time equivalents", "1")
+    .option("--hardware <profile>", "simulator hardware profile (`bench sim profiles`), default the calibrated 2x RTX 4090")
     .option("--binary <path>", "engine binary (llama-server or vllm), overriding the grid")
     .option("--model <path>", "model (.gguf for llama.cpp, id or path for vLLM), overriding the grid")
     .option("--launcher <kind>", "launcher (local, docker, slurm), overriding the grid")
@@ -52,6 +54,7 @@ export function register(program: Command): void {
       const timeScale = Number(flags.timeScale ?? 1);
       if (!(timeScale > 0)) throw badInput(`--time-scale ${flags.timeScale}: must be a positive number`);
       process.env[SIM_TIME_SCALE_ENV] = String(timeScale);
+      if (flags.hardware) process.env[SIM_HARDWARE_ENV] = flags.hardware;
       const parallel = flags.parallel === undefined ? undefined : Number(flags.parallel);
       if (parallel !== undefined && !(Number.isInteger(parallel) && parallel > 0)) throw badInput(`--parallel ${flags.parallel}: must be a positive integer`);
       const controller = new AbortController();
