@@ -23,8 +23,10 @@ export const DEFAULT_PORT = { vllm: 8000, llamacpp: 8080 } as const;
 export function renderLaunch(run: LoadedRun, server: Record<string, ParamValue>, where: { host: string; model?: string }): LaunchSpec {
   const grid = gridOf(run);
   const kind = productionEngine(run);
-  const binary = grid.binary ?? (kind === "vllm" ? "vllm" : "llama-server");
-  const spec = engineFor(kind).render({ grid, server, host: where.host, port: DEFAULT_PORT[kind], binary, model: where.model ?? grid.model });
+  const m = run.manifest as { engine_binary?: string; model_path?: string };
+  const binary = grid.binary ?? m.engine_binary ?? (kind === "vllm" ? "vllm" : "llama-server");
+  const model = where.model ?? (kind === "llamacpp" ? m.model_path : undefined) ?? grid.model;
+  const spec = engineFor(kind).render({ grid, server, host: where.host, port: DEFAULT_PORT[kind], binary, model });
   // The dev mode only serves the benchmark's POST /reset_prefix_cache; production leaves it off.
   const { VLLM_SERVER_DEV_MODE: _dev, ...env } = spec.env;
   return { ...spec, env };

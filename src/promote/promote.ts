@@ -34,7 +34,7 @@ export function promote(runDir: string, opts: PromoteOptions = {}): PromoteResul
   const name = opts.name ?? grid.name;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw badInput(`--name '${name}': letters, digits, '.', '_' or '-' only`);
   const server = sel.winner.candidate.server;
-  const modelFile = engine === "llamacpp" ? resolve(grid.model) : undefined;
+  const modelFile = engine === "llamacpp" ? (run.manifest as { model_path?: string }).model_path ?? resolve(grid.model) : undefined;
   const header = [`tunelab profile '${name}' from ${run.dir}${run.simulated ? " (SIMULATED run: re-measure on the target machine)" : ""}`];
   const files: Record<string, string> = {
     "profile.yaml": `# ${header[0]}\n` + stringify(profileDoc(run, grid, sel, name, engine)),

@@ -1,5 +1,5 @@
 import { badInput } from "../errors.ts";
-import type { ClaudeEnv, ClaudeEnvInput } from "./claude-env.ts";
+import { OPEN_PROXY_TOKEN, type ClaudeEnv, type ClaudeEnvInput } from "./claude-env.ts";
 
 const SECRET_KEYS = new Set(["ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_API_KEY"]);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -16,7 +16,7 @@ export function parseEnvFile(text: string, file: string): ClaudeEnv {
     const value = unquote(line.slice(eq + 1).trim());
     const ref = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(value);
     if (ref) env[key] = { fromEnv: ref[1] };
-    else if (SECRET_KEYS.has(key)) {
+    else if (SECRET_KEYS.has(key) && value !== OPEN_PROXY_TOKEN) {
       throw badInput(`${file}:${i + 1}: ${key} holds a literal secret`, `write it as ${key}=$VARIABLE_NAME`);
     } else env[key] = { value };
   });

@@ -59,6 +59,9 @@ export const ManifestSchema = z.object({
   launcher: z.string(),
   simulated: z.boolean().default(false),
   time_scale: z.number().optional(),
+  /** The engine binary and model the run resolved (`model: tiny` and first-use builds become paths). */
+  engine_binary: z.string().optional(),
+  model_path: z.string().optional(),
   /** Simulator hardware profile, for simulated runs. */
   sim_hardware: z.string().optional(),
   param_names: z.array(z.string()),
