@@ -1,7 +1,5 @@
-import { request } from "undici";
-import { benchAgent } from "./http.ts";
 import { stringAfter } from "./json-scan.ts";
-import { SseSplitter } from "./sse.ts";
+import { streamRequest, type StreamOptions } from "./stream-request.ts";
 import type { Clock, RequestRecord } from "./types.ts";
 import type { ChatTarget } from "./openai-chat.ts";
 
@@ -44,35 +42,14 @@ export async function streamMessages(
   target: ChatTarget,
   body: Record<string, unknown>,
   clock: Clock,
-  opts: { gateWaitNs?: number; signal?: AbortSignal } = {},
+  opts: StreamOptions = {},
 ): Promise<RequestRecord> {
-  const record: RequestRecord = { ok: false, gateWaitNs: opts.gateWaitNs ?? 0, startNs: 0, endNs: 0, chunkNs: [] };
   const payload = JSON.stringify({ ...body, stream: true });
   const state: MessagesState = { text: "", tools: [], toolAt: new Map() };
-  record.startNs = clock.now();
-  try {
-    const res = await request(`${target.baseUrl}/v1/messages`, {
-      method: "POST",
-      dispatcher: benchAgent,
-      headers: { "content-type": "application/json", "anthropic-version": "2023-06-01", ...anthropicHeaders(target.apiKey) },
-      body: payload,
-      signal: opts.signal,
-    });
-    if (res.statusCode !== 200) {
-      record.error = `HTTP ${res.statusCode}: ${(await res.body.text()).slice(0, 300)}`;
-      record.endNs = clock.now();
-      return record;
-    }
-    const splitter = new SseSplitter((data, event) => onMessagesData(data, event, clock.now(), record, state));
-    const decoder = new TextDecoder();
-    for await (const part of res.body) splitter.push(decoder.decode(part as Uint8Array, { stream: true }));
-    record.endNs = record.chunkNs.length ? record.chunkNs[record.chunkNs.length - 1] : clock.now();
-    record.ok = record.firstTokenNs !== undefined && record.error === undefined;
-    if (record.firstTokenNs === undefined) record.error ??= "stream ended without content";
-  } catch (err) {
-    record.endNs = clock.now();
-    record.error = (err as Error).message;
-  }
+  const headers = { "anthropic-version": "2023-06-01", ...anthropicHeaders(target.apiKey) };
+  const record = await streamRequest(`${target.baseUrl}/v1/messages`, headers, payload, clock, opts, (rec, data, event, now) =>
+    onMessagesData(data, event, now, rec, state),
+  );
   record.text = state.text;
   if (state.tools.length) record.toolCalls = state.tools;
   return record;

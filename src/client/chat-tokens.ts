@@ -56,3 +56,12 @@ export async function countMessagesTokens(target: TokenTarget, body: Record<stri
   const json = (await post(target, "/v1/messages/count_tokens", body)) as { input_tokens?: number } | undefined;
   return json?.input_tokens;
 }
+
+/** Tokens of plain `text` by the engine's own tokenizer (no special tokens), or undefined if it has none. */
+export async function countTokens(target: TokenTarget, text: string): Promise<number | undefined> {
+  const kind = target.capabilities.tokenize;
+  if (!kind) return undefined;
+  const body = kind === "llamacpp" ? { content: text, add_special: false } : { model: target.model, prompt: text, add_special_tokens: false };
+  const json = (await post(target, "/tokenize", body)) as { tokens?: unknown[]; count?: number } | undefined;
+  return json?.count ?? json?.tokens?.length;
+}

@@ -1,7 +1,6 @@
-import { request } from "undici";
-import { authHeaders, benchAgent } from "./http.ts";
+import { authHeaders } from "./http.ts";
 import { stringAfter } from "./json-scan.ts";
-import { SseSplitter } from "./sse.ts";
+import { streamRequest, type StreamOptions } from "./stream-request.ts";
 import type { Clock, RequestRecord } from "./types.ts";
 
 export interface ChatTarget {
@@ -37,35 +36,13 @@ export async function streamChat(
   target: ChatTarget,
   body: Record<string, unknown>,
   clock: Clock,
-  opts: { gateWaitNs?: number; signal?: AbortSignal } = {},
+  opts: StreamOptions = {},
 ): Promise<RequestRecord> {
-  const record: RequestRecord = { ok: false, gateWaitNs: opts.gateWaitNs ?? 0, startNs: 0, endNs: 0, chunkNs: [] };
   const payload = JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } });
   const state = { text: "", tools: [] as Array<{ name: string; arguments: string }> };
-  record.startNs = clock.now();
-  try {
-    const res = await request(`${target.baseUrl}/v1/chat/completions`, {
-      method: "POST",
-      dispatcher: benchAgent,
-      headers: { "content-type": "application/json", ...authHeaders(target.apiKey) },
-      body: payload,
-      signal: opts.signal,
-    });
-    if (res.statusCode !== 200) {
-      record.error = `HTTP ${res.statusCode}: ${(await res.body.text()).slice(0, 300)}`;
-      record.endNs = clock.now();
-      return record;
-    }
-    const splitter = new SseSplitter((data) => onChatData(data, clock.now(), record, state));
-    const decoder = new TextDecoder();
-    for await (const part of res.body) splitter.push(decoder.decode(part as Uint8Array, { stream: true }));
-    record.endNs = record.chunkNs.length ? record.chunkNs[record.chunkNs.length - 1] : clock.now();
-    record.ok = record.firstTokenNs !== undefined && record.error === undefined;
-    if (record.firstTokenNs === undefined) record.error ??= "stream ended without content";
-  } catch (err) {
-    record.endNs = clock.now();
-    record.error = (err as Error).message;
-  }
+  const record = await streamRequest(`${target.baseUrl}/v1/chat/completions`, authHeaders(target.apiKey), payload, clock, opts, (rec, data, _event, now) =>
+    onChatData(data, now, rec, state),
+  );
   record.text = state.text;
   if (state.tools.length) record.toolCalls = state.tools.filter(Boolean);
   return record;

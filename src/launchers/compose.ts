@@ -50,7 +50,7 @@ export function renderComposeFile(project: string, spec: LaunchSpec, opts: Compo
   return stringify({ name: project, services: { engine: renderComposeService(spec, opts) } });
 }
 
-function gpuDevices(gpus: ComposeOptions["gpus"]): Record<string, unknown> | undefined {
+export function gpuDevices(gpus: ComposeOptions["gpus"]): Record<string, unknown> | undefined {
   if (gpus === undefined || gpus === 0 || (Array.isArray(gpus) && !gpus.length)) return undefined;
   const which = Array.isArray(gpus) ? { device_ids: gpus.map(String) } : { count: gpus };
   return { driver: "nvidia", ...which, capabilities: ["gpu"] };

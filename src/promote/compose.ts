@@ -3,8 +3,9 @@ import type { LaunchSpec } from "../engines/types.ts";
 import type { Grid } from "../grid/schema.ts";
 import { secretArgs, secretSafeEnv } from "./shell.ts";
 import { DEFAULT_PORT } from "./launch.ts";
+import { DEFAULT_IMAGES, gpuDevices } from "../launchers/compose.ts";
 
-export const IMAGES = { vllm: "vllm/vllm-openai:latest", llamacpp: "ghcr.io/ggml-org/llama.cpp:server", llamacppCuda: "ghcr.io/ggml-org/llama.cpp:server-cuda" };
+export const IMAGES = { vllm: DEFAULT_IMAGES.vllm!, llamacpp: DEFAULT_IMAGES.llamacpp!, llamacppCuda: "ghcr.io/ggml-org/llama.cpp:server-cuda" };
 const COMPILE_CACHE = "/root/.cache/vllm";
 const HF_CACHE = "/root/.cache/huggingface";
 
@@ -47,9 +48,7 @@ export function composeProject(input: ComposeInput): Record<string, unknown> {
     volumes.push(`${dirname(input.modelFile)}:/models:ro`);
   }
   const useGpu = engine === "vllm" || input.gpu;
-  const device = visible
-    ? { driver: "nvidia", device_ids: visible.split(",").map((s) => s.trim()).filter(Boolean), capabilities: ["gpu"] }
-    : { driver: "nvidia", count: engine === "vllm" ? gpuCount(input.args) : 1, capabilities: ["gpu"] };
+  const device = gpuDevices(visible ? visible.split(",").map((s) => s.trim()).filter(Boolean) : engine === "vllm" ? gpuCount(input.args) : 1);
   const service: Record<string, unknown> = {
     image: engine === "vllm" ? IMAGES.vllm : input.gpu ? IMAGES.llamacppCuda : IMAGES.llamacpp,
     container_name: name,

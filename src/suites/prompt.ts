@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { countChatTokens } from "../client/chat-tokens.ts";
-import { countTokens } from "../client/tokenize.ts";
+import { countTokens } from "../client/chat-tokens.ts";
 import { fitWords } from "./workload/fit.ts";
 import type { Target } from "./types.ts";
 
