@@ -104,6 +104,22 @@ describe("bench grid on the real llama-server (tiny model)", () => {
     expect(processesMatching(servedName("resume"))).toEqual([]);
   });
 
+  it("runs the same engine direct and through the built-in proxy (client-level path), recording the path", async () => {
+    const out = join(dir, "paths");
+    const r = await bench(["grid", gridFile("paths", "{ path: [direct, proxy] }", 2), "--out", out, "--progress", "plain"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const rows = readCsv(join(out, "points.csv"));
+    expect(rows.map((row) => row.path).sort()).toEqual(["direct", "proxy"]);
+    expect(new Set(rows.map((row) => row.server_id)).size).toBe(1); // one engine start for both paths
+    for (const row of rows) {
+      expect(row.status).toBe("ok");
+      expect(Number(row.errors)).toBe(0);
+      expect(Number(row.output_tokens_mean)).toBe(16);
+      expect(Number(row.ttft_ms_p50)).toBeGreaterThan(0);
+    }
+    expect(readFileSync(join(out, "logs", `${rows[0].server_id}.log`), "utf8").match(/main: server is listening|listening on/g)).toHaveLength(1);
+  });
+
   it("a missing engine binary is a one-line error naming bench setup, exit 2", async () => {
     const file = join(dir, "nobin.yaml");
     writeFileSync(file, readFileSync(gridFile("nobin", "{ parallel: [1] }"), "utf8").replace(`binary: ${serverPath}`, "binary: /nonexistent/llama-server"));
