@@ -44,3 +44,20 @@ describe("llama.cpp log classification (REFERENCE.md section 2 lines)", () => {
     expect(classifyLlamaCppLog("srv load_model: initializing, n_slots = 4, n_ctx_slot = 4096\nmain: model loaded\nlistening on http://127.0.0.1:8080")).toBeUndefined();
   });
 });
+
+describe("the headline of a failed start", () => {
+  it("is the root-cause error line of a vLLM traceback, not the generic last one", async () => {
+    const { headline } = await import("../src/launchers/startup-failure.ts");
+    const log = [
+      "INFO 11-25 14:00:00 [core.py:1] Starting to load model",
+      "Traceback (most recent call last):",
+      "ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization`.",
+      "RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}",
+    ].join("\n");
+    expect(headline(log)).toMatch(/^ValueError: No available memory for the cache blocks/);
+  });
+  it("is llama-server's own error line", async () => {
+    const { headline } = await import("../src/launchers/startup-failure.ts");
+    expect(headline('error while handling argument "--cache-type-k": Unsupported cache type: bogus\n\nusage:\n-ctk ...')).toMatch(/^error while handling argument/);
+  });
+});

@@ -26,7 +26,15 @@ function base(ctx: RowContext): PointRow {
 
 /** The row of a point that failed (to start, or while a suite ran): cause plus the log's tail. */
 export function failedRow(ctx: RowContext, cause: FailureCause, detail: string, suite?: string): PointRow {
-  return { ...base(ctx), status: "failed", failure: cause, failure_detail: detail.slice(-2000), suite };
+  return { ...base(ctx), status: "failed", failure: cause, failure_detail: clip(detail), suite };
+}
+
+/** The first line (what went wrong) and the end of the log tail, within ~2000 characters. */
+function clip(detail: string, max = 2000): string {
+  if (detail.length <= max) return detail;
+  const nl = detail.indexOf("\n");
+  const head = nl < 0 ? detail.slice(0, 400) : detail.slice(0, Math.min(nl, 400));
+  return `${head}\n...\n${detail.slice(-(max - head.length - 5))}`;
 }
 
 /** One row per scenario a suite measured. */

@@ -30,7 +30,15 @@ export function failStartup(
   if (outcome === "aborted") return new StartupFailure("interrupted", tail, "interrupted while starting");
   if (outcome === "timeout") return new StartupFailure("startup_timeout", tail, ended.message ?? `not ready after ${req.startupTimeoutMs / 1000}s`);
   const cause = ended.cause ?? req.engine.classifyLog(log) ?? (ended.code === 127 ? "missing_binary" : "crashed");
-  return new StartupFailure(cause, tail, ended.message ?? `engine exited with code ${ended.code} before it was ready`);
+  const why = headline(log);
+  return new StartupFailure(cause, tail, (ended.message ?? `engine exited with code ${ended.code} before it was ready`) + (why ? `: ${why}` : ""));
+}
+
+/** The log line that says what went wrong: the first `XError:` line (the root cause; vLLM ends with a generic one), else the first error-looking line. */
+export function headline(log: string): string | undefined {
+  const lines = log.split("\n").map((l) => l.trim()).filter(Boolean);
+  const pick = (re: RegExp) => lines.filter((l) => re.test(l));
+  return (pick(/^\w*(Error|Exception)\b.*:/)[0] ?? pick(/error|failed|exiting|unsupported|out of memory|not found/i)[0])?.slice(0, 300);
 }
 
 /** Runs a check of the user's input (options, env references) so that its error fails the point like a bad config. */
