@@ -141,7 +141,7 @@ describe("docker launcher (commands recorded, no Docker engine)", () => {
     const err = (await createDockerLauncher(runner).start(request("crash1")).catch((e: unknown) => e)) as StartupFailure;
     expect(err).toBeInstanceOf(StartupFailure);
     expect(err.failureCause).toBe("crashed");
-    expect(err.message).toBe("engine exited with code 1 before it was ready");
+    expect(err.message).toMatch(/^engine exited with code 1 before it was ready: .*error loading model/);
     expect(err.logTail).toContain("exiting due to model loading error");
     expect(calls.some((c) => c.endsWith("ps -a --format json"))).toBe(true);
     expect(calls.at(-1)).toMatch(/ down -v --remove-orphans --timeout 15$/);

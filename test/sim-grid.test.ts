@@ -48,7 +48,8 @@ describe("bench grid --simulate on the GLM grid", () => {
       ok.find((r) => r.suite === suite && r["enforce-eager"] === eager && r.autotune === autotune)!;
     // decode speed as seed 001 quotes it: tokens per second while generating (1000 / TPOT)
     const decodeTokS = (eager: string, autotune: string) => 1000 / Number(row("decode", eager, autotune).tpot_ms_mean);
-    const aggregate = (autotune: string) => Number(row("concurrency", "false", autotune).output_tok_s);
+    // 5 users decoding together; from TPOT so a first-request graph-capture penalty in TTFT does not blur it
+    const aggregate = (autotune: string) => (5 * 1000) / Number(row("concurrency", "false", autotune).tpot_ms_mean);
     const decodeFast = decodeTokS("false", "true");
     expect(decodeFast).toBeGreaterThan(55 * 0.85);
     expect(decodeFast).toBeLessThan(55 * 1.15);
