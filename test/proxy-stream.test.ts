@@ -22,6 +22,13 @@ describe("proxy streaming", () => {
     expect(h.chats()[0].body).toMatchObject({ model: "served-model", stream: true, stream_options: { include_usage: true } });
   });
 
+  it("keeps an answer that is only whitespace (dropping it would leave an empty message)", async () => {
+    h = await startHarness({ script: () => ({ chunks: textChunks(["\n", "\n\n"]) }) });
+    const { events, message } = await sdkStream(h.client, basicParams);
+    checkStreamGrammar(events);
+    expect(message.content).toEqual([{ type: "text", text: "\n\n\n" }]);
+  });
+
   it("reads reasoning from both `reasoning` (vLLM) and `reasoning_content` (llama-server) into thinking blocks", async () => {
     for (const field of ["reasoning", "reasoning_content"]) {
       h = await startHarness({

@@ -34,6 +34,8 @@ export class StreamTranslator {
   out = "";
   done = false;
   private block = -1;
+  /** Leading whitespace not yet sent: dropped before real text, sent when it is the whole answer. */
+  private heldWhitespace = "";
   private open: "none" | "text" | "thinking" | "tool" = "none";
   private openTool: ToolCall | undefined;
   private readonly tools: ToolCall[] = [];
@@ -98,6 +100,9 @@ export class StreamTranslator {
     }
     const bad = this.tools.find((call) => !validToolInput(call.args));
     if (bad) return this.fail("api_error", `the engine produced invalid JSON arguments for tool ${bad.name}`);
+    if (this.block < 0 && this.heldWhitespace) {
+      this.out += ev.blockStart(++this.block, { type: "text", text: "" }) + ev.textDelta(this.block, this.heldWhitespace) + ev.blockStop(this.block);
+    }
     const tail = this.textAfterTools.trim();
     if (tail) {
       this.out += ev.blockStart(++this.block, { type: "text", text: "" }) + ev.textDelta(this.block, tail) + ev.blockStop(this.block);
@@ -126,8 +131,12 @@ export class StreamTranslator {
       return;
     }
     if (this.open !== "text") {
-      text = text.trimStart();
-      if (!text) return;
+      const trimmed = text.trimStart();
+      if (!trimmed) {
+        if (this.block < 0) this.heldWhitespace += text;
+        return;
+      }
+      text = trimmed;
       this.closeOpen();
       this.open = "text";
       this.out += ev.blockStart(++this.block, { type: "text", text: "" });

@@ -28,9 +28,10 @@ export function translateCompletion(completion: ChatCompletion, ctx: StreamConte
   const content: Block[] = [];
   thinking = thinking.trim();
   if (ctx.emitThinking && thinking) content.push({ type: "thinking", thinking, signature: THINKING_SIGNATURE });
-  text = text.trimStart();
-  if (text.trim()) content.push({ type: "text", text });
   const calls = message.tool_calls ?? [];
+  // leading whitespace goes, unless it is the whole answer
+  if (text.trim()) content.push({ type: "text", text: text.trimStart() });
+  else if (text && !content.length && !calls.length) content.push({ type: "text", text });
   calls.forEach((call, index) => {
     const input = parseToolInput(call.function?.arguments);
     if (!input) throw new ProxyError(502, `the engine produced invalid JSON arguments for tool ${call.function?.name}`);

@@ -1,4 +1,5 @@
 import { Agent, request, type Dispatcher } from "undici";
+import { ENGINE_KEEP_ALIVE, staleSocketRetry } from "../client/stale-socket-retry.ts";
 import { EngineStreamHandler, type StreamHandle, type StreamSink } from "./engine-stream.ts";
 import { ProxyError } from "./errors.ts";
 
@@ -18,7 +19,7 @@ export class Upstream {
   readonly root: string;
   private readonly origin: string;
   private readonly basePath: string;
-  private readonly agent: Agent;
+  private readonly agent: Dispatcher;
   private readonly headers: Record<string, string>;
   /** Called when the engine cannot be reached (it may be restarting with other settings). */
   onUnreachable: () => void = () => {};
@@ -29,11 +30,10 @@ export class Upstream {
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/$/, "");
     this.agent = new Agent({
-      keepAliveTimeout: 30_000,
-      keepAliveMaxTimeout: 600_000,
+      ...ENGINE_KEEP_ALIVE,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-    });
+    }).compose(staleSocketRetry);
     this.headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
     if (options.key) this.headers.authorization = `Bearer ${options.key}`;
   }

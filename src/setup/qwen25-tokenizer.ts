@@ -39,6 +39,11 @@ export function qwen25Tokenizer(vocab: GgufMetadata, chatTemplate: string): Gguf
   return out;
 }
 
+/** Token texts from the tokenizer metadata. */
+export function tokenTexts(tokenizer: GgufMetadata): string[] {
+  return arrayOf(tokenizer, "tokenizer.ggml.tokens") as string[];
+}
+
 /** Token types from the tokenizer metadata, for blocking special tokens in the output layer. */
 export function tokenTypes(tokenizer: GgufMetadata): number[] {
   return arrayOf(tokenizer, "tokenizer.ggml.token_type") as number[];
