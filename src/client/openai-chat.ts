@@ -1,7 +1,7 @@
 import { authHeaders } from "./http.ts";
 import { stringAfter } from "./json-scan.ts";
 import { streamRequest, type StreamOptions } from "./stream-request.ts";
-import type { Clock, RequestRecord } from "./types.ts";
+import type { Clock, RequestRecord, ToolCall } from "./types.ts";
 
 export interface ChatTarget {
   baseUrl: string;
@@ -12,7 +12,7 @@ interface ChunkDelta {
   content?: string | null;
   reasoning?: string | null;
   reasoning_content?: string | null;
-  tool_calls?: Array<{ index: number; function?: { name?: string; arguments?: string } }>;
+  tool_calls?: Array<{ index: number; id?: string; function?: { name?: string; arguments?: string } }>;
 }
 interface Chunk {
   choices?: Array<{ delta?: ChunkDelta; text?: string; finish_reason?: string | null }>;
@@ -39,7 +39,7 @@ export async function streamChat(
   opts: StreamOptions = {},
 ): Promise<RequestRecord> {
   const payload = JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } });
-  const state = { text: "", tools: [] as Array<{ name: string; arguments: string }> };
+  const state = { text: "", tools: [] as ToolCall[] };
   const record = await streamRequest(`${target.baseUrl}/v1/chat/completions`, authHeaders(target.apiKey), payload, clock, opts, (rec, data, _event, now) =>
     onChatData(data, now, rec, state),
   );
@@ -50,7 +50,7 @@ export async function streamChat(
 
 /** Handles one `data:` payload of a chat stream; exported for the client benchmark and tests. */
 export function onChatData(
-  data: string, now: number, record: RequestRecord, state: { text: string; tools: Array<{ name: string; arguments: string }> },
+  data: string, now: number, record: RequestRecord, state: { text: string; tools: ToolCall[] },
 ): void {
   if (data === "[DONE]") return;
   if (!NEEDS_PARSE.test(data)) {
@@ -74,6 +74,7 @@ export function onChatData(
     if (piece) state.text += piece;
     for (const call of delta?.tool_calls ?? []) {
       const slot = (state.tools[call.index] ??= { name: "", arguments: "" });
+      if (call.id) slot.id = call.id;
       if (call.function?.name) slot.name += call.function.name;
       if (call.function?.arguments) slot.arguments += call.function.arguments;
     }

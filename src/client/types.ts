@@ -23,8 +23,15 @@ export interface RequestRecord {
   serverPromptMs?: number;
   /** The generated text and tool calls, for suites that check what came back. */
   text?: string;
-  toolCalls?: Array<{ name: string; arguments: string }>;
+  toolCalls?: ToolCall[];
   finishReason?: string;
+}
+
+/** A tool call as streamed back: OpenAI gives an id, Anthropic tool_use blocks carry theirs in the block. */
+export interface ToolCall {
+  id?: string;
+  name: string;
+  arguments: string;
 }
 
 export interface Clock {
