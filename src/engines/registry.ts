@@ -11,7 +11,3 @@ export function engineFor(kind: string, where = "engine"): EngineAdapter {
   if (!engine) throw badInput(`${where}: unknown engine '${kind}'`, `known: ${Object.keys(ENGINES).join(", ")}`);
   return engine;
 }
-
-export function engineKinds(): EngineKind[] {
-  return Object.keys(ENGINES) as EngineKind[];
-}

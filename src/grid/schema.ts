@@ -46,5 +46,4 @@ export const GridSchema = z.strictObject({
 });
 
 export type Grid = z.infer<typeof GridSchema>;
-export type GridInput = z.input<typeof GridSchema>;
 export type SuiteEntry = z.infer<typeof SuiteEntry>;

@@ -1,4 +1,4 @@
-import type { ProgressObserver } from "./observer.ts";
+import { silentProgress, type ProgressObserver } from "./observer.ts";
 
 export type ProgressMode = "tty" | "plain" | "none";
 
@@ -14,7 +14,7 @@ function formatDuration(seconds: number): string {
 
 /** Point i/n, phase, elapsed and ETA on stderr: one rewritten line on a TTY, plain lines otherwise. */
 export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr): ProgressObserver {
-  if (mode === "none") return { gridStart() {}, pointStart() {}, phase() {}, pointEnd() {}, gridEnd() {}, note() {} };
+  if (mode === "none") return silentProgress;
   const t0 = Date.now();
   let total = 0;
   let finished = 0;

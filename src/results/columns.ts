@@ -28,7 +28,6 @@ export const TRAILING_COLUMNS = [
   "failure_detail", "engine", "launcher", "server_id", "simulated", "time_scale", "started_at", "ended_at",
 ] as const;
 
-export type MetricColumn = (typeof METRIC_COLUMNS)[number];
 export type Cell = string | number | boolean | undefined;
 export type PointRow = Record<string, Cell>;
 

@@ -15,10 +15,3 @@ export { countTokens, tokenize } from "./text/tokenizer.ts";
  * The server reveals K in the `x-sim-time-scale` header of every response and in `GET /version` (`sim.time_scale`).
  */
 export const SIM_TIME_SCALE_HEADER = "x-sim-time-scale";
-export const SIM_TIME_SCALE_NOTE =
-  "Simulated vLLM: wall-clock durations measured by a client are 1/K of real-time-equivalent; multiply by K (header x-sim-time-scale, /version sim.time_scale).";
-
-/** Real-time-equivalent seconds of a duration a client measured in wall seconds against a simulator. */
-export function simSeconds(wallSeconds: number, timeScale: number): number {
-  return wallSeconds * timeScale;
-}
