@@ -10,7 +10,8 @@ import { resolveOptions } from "../suites/definitions.ts";
 import type { Target } from "../suites/types.ts";
 import type { ResolvedEngine } from "./resolve-engine.ts";
 import { openPath } from "./request-path.ts";
-import { failedRow, requestRows, scaleOutcomes, scenarioRows, type RowContext } from "./rows.ts";
+import { runSuite } from "./run-suite.ts";
+import { failedRow, type RowContext } from "./rows.ts";
 import type { PointRow } from "../results/columns.ts";
 
 export interface GroupContext {
@@ -107,26 +108,20 @@ async function runSuites(
 ): Promise<{ rows: PointRow[]; requests: PointRow[]; failed?: string }> {
   const rows: PointRow[] = [];
   const requests: PointRow[] = [];
+  const suiteCtx = { target, client: point.client, repetitions: ctx.grid.repetitions ?? 1, clock: ctx.clock, signal: ctx.signal, onPhase: (p: string) => ctx.progress.phase(p) };
+  let failed: string | undefined;
   for (const entry of ctx.grid.suites) {
     const suite = suiteFor(entry.kind);
-    try {
-      // precedence: the grid's options for this suite > the grid's repetitions > the suite's definition
-      const overrides = ctx.grid.repetitions ? { repetitions: ctx.grid.repetitions, ...entry.options } : entry.options;
-      const options = resolveOptions(suite, overrides, `grid suite '${entry.kind}'`);
-      const raw = await suite.run(
-        { target, client: point.client, repetitions: ctx.grid.repetitions ?? 1, clock: ctx.clock, signal: ctx.signal, onPhase: (p) => ctx.progress.phase(p) },
-        options,
-      );
-      const outcomes = scaleOutcomes(raw, ctx.timeScale);
-      rows.push(...scenarioRows(rowCtx, suite.kind, outcomes));
-      requests.push(...requestRows(point, suite.kind, outcomes));
-    } catch (err) {
-      if (ctx.signal.aborted) break;
-      return { rows: [failedRow(rowCtx, "suite_error", `${(err as Error).message}\n${logTail()}`, suite.kind)], requests: [], failed: "suite_error" };
-    }
+    // precedence: the grid's options for this suite > the grid's repetitions > the suite's definition
+    const overrides = ctx.grid.repetitions ? { repetitions: ctx.grid.repetitions, ...entry.options } : entry.options;
+    const result = await runSuite(suiteCtx, suite, resolveOptions(suite, overrides, `grid suite '${entry.kind}'`), point, rowCtx, logTail);
+    if (ctx.signal.aborted) break;
+    rows.push(...result.rows);
+    requests.push(...result.requests);
+    if (result.error) failed = "suite_error";
   }
   const errors = rows.reduce((n, r) => n + Number(r.errors ?? 0), 0);
-  return { rows, requests, failed: errors ? `${errors} request errors` : undefined };
+  return { rows, requests, failed: failed ?? (errors ? `${errors} request errors` : undefined) };
 }
 
 export function describe(point: Point): string {

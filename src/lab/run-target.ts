@@ -16,7 +16,8 @@ import { resolveOptions } from "../suites/definitions.ts";
 import { suiteFor } from "../suites/registry.ts";
 import { labVersion } from "../util/version.ts";
 import { packagePath } from "../util/paths.ts";
-import { failedRow, requestRows, scenarioRows, type RowContext } from "./rows.ts";
+import type { RowContext } from "./rows.ts";
+import { runSuite } from "./run-suite.ts";
 
 export interface ProbedTarget {
   target: Target;
@@ -105,16 +106,11 @@ export async function runTarget(opts: TargetRunOptions): Promise<{ outDir: strin
   for (const [i, suite] of suites.entries()) {
     if (opts.signal.aborted) break;
     opts.progress.pointStart({ index: i + 1, total: suites.length, pointId: suite.kind, label: `${suite.kind} (${engine}, ${opts.api})` });
-    try {
-      const outcomes = await suite.run(ctx, options[i]);
-      store.commitPoint(scenarioRows(rowCtx, suite.kind, outcomes), requestRows(point, suite.kind, outcomes));
-      opts.progress.pointEnd({ pointId: suite.kind, status: "ok" });
-    } catch (err) {
-      if (opts.signal.aborted) break;
-      failed++;
-      store.commitPoint([failedRow(rowCtx, "suite_error", (err as Error).message, suite.kind)], []);
-      opts.progress.pointEnd({ pointId: suite.kind, status: "failed", detail: (err as Error).message });
-    }
+    const result = await runSuite(ctx, suite, options[i], point, rowCtx);
+    if (opts.signal.aborted) break;
+    store.commitPoint(result.rows, result.requests);
+    if (result.error) failed++;
+    opts.progress.pointEnd({ pointId: suite.kind, status: result.error ? "failed" : "ok", detail: result.error });
   }
   if (!opts.signal.aborted) store.writeManifest({ ...manifest, ended_at: new Date().toISOString() });
   opts.progress.gridEnd({ ok: suites.length - failed, failed, skipped: 0, outDir });

@@ -1,0 +1,29 @@
+import type { Point } from "../grid/expand.ts";
+import type { PointRow } from "../results/columns.ts";
+import type { Suite, SuiteContext } from "../suites/types.ts";
+import { failedRow, requestRows, scaleOutcomes, scenarioRows, type RowContext } from "./rows.ts";
+
+export interface SuiteResult {
+  rows: PointRow[];
+  requests: PointRow[];
+  /** Set when the suite threw: its rows are then a single failed row. */
+  error?: string;
+}
+
+/**
+ * One suite against one target, as both `bench grid` and `bench run` do it: run, convert simulator time to real
+ * time, and turn the outcomes into points.csv and requests.csv rows; a suite that throws becomes a failed row
+ * (with `detail`, e.g. the engine's log tail) instead of losing what the other suites measured.
+ */
+export async function runSuite<O>(
+  ctx: SuiteContext, suite: Suite<O>, options: O, point: Point, rowCtx: RowContext, detail: () => string = () => "",
+): Promise<SuiteResult> {
+  try {
+    const outcomes = scaleOutcomes(await suite.run(ctx, options), ctx.target.timeScale);
+    return { rows: scenarioRows(rowCtx, suite.kind, outcomes), requests: requestRows(point, suite.kind, outcomes) };
+  } catch (err) {
+    const message = (err as Error).message;
+    const extra = detail();
+    return { rows: [failedRow(rowCtx, "suite_error", extra ? `${message}\n${extra}` : message, suite.kind)], requests: [], error: message };
+  }
+}
