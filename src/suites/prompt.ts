@@ -31,19 +31,8 @@ function words(count: number, salt: string): string {
  * below otherwise), starting with the salt so that different salts never share a cached prefix.
  */
 export async function sizedPrompt(target: Target, tokens: number, salt: string): Promise<{ text: string; tokens?: number }> {
-  let n = Math.max(1, tokens - 8);
-  let best: { text: string; tokens?: number } = { text: words(n, salt) };
-  for (let i = 0; i < 8; i++) {
-    const text = words(n, salt);
-    const count = await countTokens(target, text);
-    if (count === undefined) return { text };
-    if (count <= tokens && (best.tokens === undefined || count > best.tokens)) best = { text, tokens: count };
-    if (count === tokens) break;
-    const next = Math.max(1, n + (tokens - count));
-    if (next === n) break;
-    n = next;
-  }
-  return best;
+  const fit = await fitWords((n) => countTokens(target, words(n, salt)), tokens, Math.max(1, tokens - 8));
+  return { text: words(fit.words, salt), tokens: fit.tokens };
 }
 
 /**
