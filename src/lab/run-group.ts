@@ -1,3 +1,4 @@
+import type { LaunchSpec } from "../engines/types.ts";
 import type { Clock } from "../client/types.ts";
 import type { Grid } from "../grid/schema.ts";
 import type { Point } from "../grid/expand.ts";
@@ -82,7 +83,7 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
 }
 
 async function runPoint(
-  ctx: GroupContext, point: Point, spec: import("../engines/types.ts").LaunchSpec, rowCtx: RowContext, logTail: () => string,
+  ctx: GroupContext, point: Point, spec: LaunchSpec, rowCtx: RowContext, logTail: () => string,
 ): Promise<{ rows: PointRow[]; requests: PointRow[]; failed?: string }> {
   const engineKey = spec.apiKeyEnv ? process.env[spec.apiKeyEnv] : undefined;
   let opened;
