@@ -48,8 +48,9 @@ describe("bench grid --simulate on the GLM grid", () => {
       ok.find((r) => r.suite === suite && r["enforce-eager"] === eager && r.autotune === autotune)!;
     // decode speed as seed 001 quotes it: tokens per second while generating (1000 / TPOT)
     const decodeTokS = (eager: string, autotune: string) => 1000 / Number(row("decode", eager, autotune).tpot_ms_mean);
-    // 5 users decoding together; from TPOT so a first-request graph-capture penalty in TTFT does not blur it
-    const aggregate = (autotune: string) => (5 * 1000) / Number(row("concurrency", "false", autotune).tpot_ms_mean);
+    // 5 users decoding together, from the median inter-token gap: the first point on a cold compile cache pays
+    // graph-compile stalls for new prefill sizes (as vLLM does), which inflate means but not the decode step
+    const aggregate = (autotune: string) => (5 * 1000) / Number(row("concurrency", "false", autotune).itl_ms_p50);
     const decodeFast = decodeTokS("false", "true");
     expect(decodeFast).toBeGreaterThan(55 * 0.85);
     expect(decodeFast).toBeLessThan(55 * 1.15);
