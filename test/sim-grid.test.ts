@@ -61,7 +61,10 @@ describe("bench grid --simulate on the GLM grid", () => {
     const slowdown = decodeTokS("false", "false") / eager;
     expect(slowdown).toBeGreaterThan(3);
     expect(slowdown).toBeLessThan(4.2);
-    expect(aggregate("true")).toBeGreaterThan(aggregate("false") * 1.1);
+    // seed 001: 216 tok/s at 5 users with autotune, +30% over without (K=10 wall-clock jitter: a looser bound here)
+    expect(aggregate("true")).toBeGreaterThan(216 * 0.85);
+    expect(aggregate("true")).toBeLessThan(216 * 1.15);
+    expect(aggregate("true")).toBeGreaterThan(aggregate("false") * 1.05);
     const ttft = (scenario: string) => Number(ok.find((row) => row.suite === "ttft" && row.scenario === scenario && row["enforce-eager"] === "false" && row.autotune === "true")!.ttft_ms_p50);
     expect(ttft("warm")).toBeLessThan(ttft("cold"));
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
