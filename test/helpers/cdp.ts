@@ -65,10 +65,14 @@ export async function openBrowser(chromium: string): Promise<BrowserPage> {
       await send("Page.navigate", { url });
     },
     async close() {
+      // Browser.close lets Chromium stop its helper processes itself; they may still be writing to the profile
+      // for a moment after the main process exits, hence the retries on removal.
+      await Promise.race([send("Browser.close").catch(() => undefined), sleep(3000)]);
       ws.close();
-      proc.kill();
+      await Promise.race([proc, sleep(5000)]);
+      proc.kill("SIGKILL");
       await proc;
-      rmSync(profile, { recursive: true, force: true });
+      rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     },
   };
 }
