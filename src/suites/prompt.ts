@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { countChatTokens } from "../client/chat-tokens.ts";
-import { countTokens } from "../client/chat-tokens.ts";
+import { countChatTokens, countTokens } from "../client/chat-tokens.ts";
 import { fitWords } from "./workload/fit.ts";
 import type { Target } from "./types.ts";
 
@@ -31,8 +30,21 @@ function words(count: number, salt: string): string {
  * below otherwise), starting with the salt so that different salts never share a cached prefix.
  */
 export async function sizedPrompt(target: Target, tokens: number, salt: string): Promise<{ text: string; tokens?: number }> {
-  const fit = await fitWords((n) => countTokens(target, words(n, salt)), tokens, Math.max(1, tokens - 8));
-  return { text: words(fit.words, salt), tokens: fit.tokens };
+  const count = (text: string) => countTokens(target, text);
+  const fit = await fitWords((n) => count(words(n, salt)), tokens, Math.max(1, tokens - 8));
+  return topUp(count, words(fit.words, salt), fit.tokens, tokens);
+}
+
+/**
+ * Word counts move in steps of one or two tokens; when the fit lands just below the target, " a" (always one
+ * token of its own: the pre-tokenizer splits on spaces) makes up the difference, checked by one more count.
+ */
+async function topUp(
+  count: (text: string) => Promise<number | undefined>, text: string, have: number | undefined, target: number,
+): Promise<{ text: string; tokens?: number }> {
+  if (have === undefined || have >= target) return { text, tokens: have };
+  const padded = text + " a".repeat(target - have);
+  return (await count(padded)) === target ? { text: padded, tokens: target } : { text, tokens: have };
 }
 
 /**
@@ -40,8 +52,8 @@ export async function sizedPrompt(target: Target, tokens: number, salt: string):
  * when it can count; otherwise the raw text sized by sizedPrompt.
  */
 export async function sizedUserPrompt(target: Target, tokens: number, salt: string): Promise<{ text: string; tokens?: number }> {
-  const count = (n: number) => countChatTokens(target, { messages: [{ role: "user", content: words(n, salt) }] });
-  const fit = await fitWords(count, tokens, Math.max(0, tokens - 12));
+  const count = (text: string) => countChatTokens(target, { messages: [{ role: "user", content: text }] });
+  const fit = await fitWords((n) => count(words(n, salt)), tokens, Math.max(0, tokens - 12));
   if (fit.tokens === undefined) return sizedPrompt(target, tokens, salt);
-  return { text: words(fit.words, salt), tokens: fit.tokens };
+  return topUp(count, words(fit.words, salt), fit.tokens, tokens);
 }
