@@ -22,7 +22,14 @@ export interface CommandRunner {
   /** For exit-time cleanup, when nothing asynchronous can run any more. */
   runSync(command: string, args: string[], opts?: { timeoutMs?: number }): void;
   follow(command: string, args: string[], opts: { logFile: string; env?: Record<string, string> }): FollowedCommand;
+  /**
+   * Runs `command` once this process is gone, however it ends (SIGKILL included), unless disarmed first: a
+   * detached shell waits for its stdin, a pipe from this process, to close.
+   */
+  guard(command: string, args: string[], opts?: { env?: Record<string, string> }): { disarm(): void };
 }
+
+const GUARD = 'read -r _ || :; exec "$@" >/dev/null 2>&1';
 
 export const systemRunner: CommandRunner = {
   async run(command, args, opts = {}) {
@@ -39,5 +46,11 @@ export const systemRunner: CommandRunner = {
       stdout: { file: opts.logFile, append: true }, stderr: { file: opts.logFile, append: true },
     });
     return { exited: child.then((r) => r.exitCode ?? null), stop: () => void child.kill("SIGTERM") };
+  },
+  guard(command, args, opts = {}) {
+    const child = execa("/bin/sh", ["-c", GUARD, "tunelab-guard", command, ...args], {
+      env: opts.env, stdin: "pipe", stdout: "ignore", stderr: "ignore", detached: true, reject: false, cleanup: false,
+    });
+    return { disarm: () => void child.kill("SIGKILL") };
   },
 };

@@ -5,6 +5,7 @@ import { badInput } from "../errors.ts";
 import { loadRun } from "../report/load-run.ts";
 import { closestMiss, describeCheck, round, selectWinner, type Selection } from "../report/select.ts";
 import { composeProject, containerModelPath } from "./compose.ts";
+import { composeYaml } from "../launchers/compose.ts";
 import { claudeEnvFile, envExample } from "./env-files.ts";
 import { explain } from "./explain.ts";
 import { gridOf, productionEngine, renderLaunch } from "./launch.ts";
@@ -39,7 +40,7 @@ export function promote(runDir: string, opts: PromoteOptions = {}): PromoteResul
   const files: Record<string, string> = {
     "profile.yaml": `# ${header[0]}\n` + stringify(profileDoc(run, grid, sel, name, engine)),
     "serve.sh": serveScript(renderLaunch(run, server, { host: "127.0.0.1" }), engine, header),
-    "compose.yaml": `# ${header[0]}\n# docker compose -f compose.yaml --env-file .env up -d\n` + stringify(composeProject({
+    "compose.yaml": `# ${header[0]}\n# docker compose -f compose.yaml --env-file .env up -d\n` + composeYaml(composeProject({
       name, engine, grid, gpu: (run.manifest.host?.gpus.length ?? 0) > 0 || "CUDA_VISIBLE_DEVICES" in grid.env, modelFile,
       spec: renderLaunch(run, server, { host: "0.0.0.0", model: modelFile ? containerModelPath(modelFile) : undefined }),
       args: { ...grid.args, ...server },
