@@ -7,7 +7,7 @@ import { localImageTag } from "../setup/image.ts";
 import { expandEnv } from "../util/env.ts";
 import { systemRunner, type CommandRunner } from "./commands.ts";
 import { DEFAULT_IMAGES, renderComposeFile, type BindMount } from "./compose.ts";
-import { detectComposeCli, type ComposeCli } from "./compose-cli.ts";
+import { composeName, detectComposeCli, type ComposeCli } from "./compose-cli.ts";
 import { parseDockerOptions, type DockerOptions } from "./docker-options.ts";
 import { ownerLabels, sweepOrphans } from "./docker-owner.ts";
 import { tailOf } from "./log-tail.ts";
@@ -25,7 +25,7 @@ export const CONTAINER_PORT = 8000;
  * into the log file, `down -v --remove-orphans` after. `runner` is injectable so tests can record the commands.
  */
 export function createDockerLauncher(runner: CommandRunner = systemRunner): Launcher {
-  let checked: Promise<ComposeCli> | undefined;
+  let checked: Promise<Docker> | undefined;
   const ready = (note: (line: string) => void = () => {}) =>
     (checked ??= preflight(runner, note).catch((err) => {
       checked = undefined; // checked again by the next point: the engine may have come up
@@ -35,7 +35,8 @@ export function createDockerLauncher(runner: CommandRunner = systemRunner): Laun
     kind: "docker",
     async prepare(ctx) {
       try {
-        await ready(ctx.note);
+        const docker = await ready(ctx.note);
+        ctx.note(`docker: engine ${docker.engineVersion}, compose CLI \`${composeName(docker.compose)}\``);
       } catch (err) {
         if (!(err instanceof StartupFailure)) throw err; // no compose CLI: bad setup, exit 2
         ctx.note(`docker: ${err.message}`); // no engine: one line here, and every point fails with it
@@ -44,15 +45,20 @@ export function createDockerLauncher(runner: CommandRunner = systemRunner): Laun
       await noteMissingImage(runner, ctx);
     },
     async start(req) {
-      return startProject(runner, await ready(), req);
+      return startProject(runner, (await ready()).compose, req);
     },
   };
 }
 
 export const dockerLauncher = createDockerLauncher();
 
+interface Docker {
+  engineVersion: string;
+  compose: ComposeCli;
+}
+
 /** Once per run: the docker CLI and engine answer, a compose CLI exists, and orphans of killed runs are removed. */
-async function preflight(runner: CommandRunner, note: (line: string) => void): Promise<ComposeCli> {
+async function preflight(runner: CommandRunner, note: (line: string) => void): Promise<Docker> {
   const info = await runner.run("docker", ["info", "--format", "{{.ServerVersion}}"], { timeoutMs: 20_000 });
   if (info.exitCode === 127) throw new StartupFailure("missing_binary", "", "docker CLI not found (install Docker with the compose plugin, or use --launcher local)");
   const compose = await detectComposeCli(runner);
@@ -61,7 +67,7 @@ async function preflight(runner: CommandRunner, note: (line: string) => void): P
     throw new StartupFailure("missing_binary", info.stderr, `no Docker engine reachable: \`docker info\` failed: ${why} (start Docker, e.g. \`sudo systemctl start docker\`, or set DOCKER_HOST; or use --launcher local)`);
   }
   for (const warning of await sweepOrphans(runner)) note(warning);
-  return compose;
+  return { engineVersion: info.stdout.trim(), compose };
 }
 
 async function noteMissingImage(runner: CommandRunner, ctx: PrepareContext): Promise<void> {
@@ -154,7 +160,7 @@ function mounts(spec: LaunchSpec, o: DockerOptions): BindMount[] {
 
 async function upFailure(runner: CommandRunner, stderr: string, image: string, engine: EngineKind, hostPort: number): Promise<StartupFailure> {
   const tail = tailOf(stderr, 20);
-  const why = lastLine(stderr) ?? "no output";
+  const why = composeError(stderr);
   if (/port is already allocated|address already in use/i.test(stderr)) {
     return new StartupFailure("bind_failed", tail, `host port 127.0.0.1:${hostPort} is taken: compose up failed: ${why}`);
   }
@@ -180,6 +186,13 @@ async function containerExit(runner: CommandRunner, id: string): Promise<{ code:
   const r = await runner.run("docker", ["inspect", "--format", "{{.State.ExitCode}} {{.State.OOMKilled}}", id]);
   const [code, oom] = r.stdout.trim().split(" ");
   return { code: r.exitCode === 0 && /^\d+$/.test(code ?? "") ? Number(code) : null, oom: oom === "true" };
+}
+
+/** The line of compose's output that says what went wrong (v1 ends with a generic "Encountered errors ..."). */
+function composeError(stderr: string): string {
+  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const pick = (re: RegExp) => lines.filter((l) => re.test(l)).pop();
+  return pick(/address already in use|port is already allocated/i) ?? pick(/error response from daemon|^error\b|denied|not found|no such|invalid/i) ?? lines.pop() ?? "no output";
 }
 
 function lastLine(text: string): string | undefined {
