@@ -2,12 +2,12 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
-import type { EngineKind, FailureCause, LaunchSpec } from "../engines/types.ts";
-import { localImageTag } from "../setup/image.ts";
+import type { LaunchSpec } from "../engines/types.ts";
 import { expandEnv } from "../util/env.ts";
 import { systemRunner, type CommandRunner } from "./commands.ts";
 import { DEFAULT_IMAGES, renderComposeFile, type BindMount } from "./compose.ts";
 import { composeName, detectComposeCli, type ComposeCli } from "./compose-cli.ts";
+import { containerExit, imagePresent, lastLine, missingImage, upFailure } from "./docker-failures.ts";
 import { parseDockerOptions, type DockerOptions } from "./docker-options.ts";
 import { ownerLabels, sweepOrphans } from "./docker-owner.ts";
 import { tailOf } from "./log-tail.ts";
@@ -156,45 +156,4 @@ function mounts(spec: LaunchSpec, o: DockerOptions): BindMount[] {
     if (isAbsolute(arg) && existsSync(arg)) out.push({ host: arg, container: arg, readOnly: true });
   }
   return out;
-}
-
-async function upFailure(runner: CommandRunner, stderr: string, image: string, engine: EngineKind, hostPort: number): Promise<StartupFailure> {
-  const tail = tailOf(stderr, 20);
-  const why = composeError(stderr);
-  if (/port is already allocated|address already in use/i.test(stderr)) {
-    return new StartupFailure("bind_failed", tail, `host port 127.0.0.1:${hostPort} is taken: compose up failed: ${why}`);
-  }
-  if (!(await imagePresent(runner, image))) return new StartupFailure("missing_binary", tail, missingImage(image, engine, `the pull failed: ${why}`));
-  const cause: FailureCause = /could not select device driver|nvidia|gpu/i.test(stderr) ? "invalid_config" : "crashed";
-  return new StartupFailure(cause, tail, `compose up failed: ${why}`);
-}
-
-async function imagePresent(runner: CommandRunner, image: string): Promise<boolean> {
-  return (await runner.run("docker", ["image", "inspect", "--format", "{{.Id}}", image], { timeoutMs: 20_000 })).exitCode === 0;
-}
-
-/** One line: the image is missing, and how to get one without a registry. */
-function missingImage(image: string, engine: EngineKind, what: string): string {
-  const fix = engine === "llamacpp"
-    ? `build a local one with \`npx bench setup image llama.cpp\` and pass --image ${localImageTag()}`
-    : "pull it on a machine with registry access and `docker save` / `docker load` it here";
-  return `image '${image}' is not on this machine; ${what} (${fix})`;
-}
-
-/** The stopped container's exit code and whether the kernel killed it for memory. */
-async function containerExit(runner: CommandRunner, id: string): Promise<{ code: number | null; oom: boolean }> {
-  const r = await runner.run("docker", ["inspect", "--format", "{{.State.ExitCode}} {{.State.OOMKilled}}", id]);
-  const [code, oom] = r.stdout.trim().split(" ");
-  return { code: r.exitCode === 0 && /^\d+$/.test(code ?? "") ? Number(code) : null, oom: oom === "true" };
-}
-
-/** The line of compose's output that says what went wrong (v1 ends with a generic "Encountered errors ..."). */
-function composeError(stderr: string): string {
-  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
-  const pick = (re: RegExp) => lines.filter((l) => re.test(l)).pop();
-  return pick(/address already in use|port is already allocated/i) ?? pick(/error response from daemon|^error\b|denied|not found|no such|invalid/i) ?? lines.pop() ?? "no output";
-}
-
-function lastLine(text: string): string | undefined {
-  return text.trim().split("\n").map((l) => l.trim()).filter(Boolean).pop();
 }
