@@ -184,6 +184,17 @@ describe("docker launcher on a real Docker engine", () => {
     expect(await containersOf(out)).toEqual([]);
   });
 
+  it("SIGINT while compose is still bringing the container up leaves no container either", async () => {
+    const out = join(dir, "sigint-up");
+    const child = grid(quickstartCopy("dockerintup", { matrix: { parallel: [1] } }), out, other);
+    await waitFor(60_000, async () => (existsSync(join(out, "compose")) && readdirSync(join(out, "compose")).length ? true : undefined), 20);
+    child.kill("SIGINT");
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(await containersOf(out)).toEqual([]);
+    expect(await leftovers()).toEqual([]);
+  });
+
   it("SIGKILL of bench: its guard takes the project down; with the guard killed too, the next run removes it with a warning", async () => {
     const suites = [{ kind: "chat", options: { requests: 200, prompt_tokens: 128, output_tokens: 32, warmup: 0 } }];
     const file = quickstartCopy("dockerkill", { matrix: { parallel: [1] }, suites });

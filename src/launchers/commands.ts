@@ -18,7 +18,8 @@ export interface FollowedCommand {
  * can record the commands and feed outputs without a cluster or a Docker engine.
  */
 export interface CommandRunner {
-  run(command: string, args: string[], opts?: { env?: Record<string, string>; timeoutMs?: number }): Promise<CommandResult>;
+  /** Runs to the end (or the timeout, or `signal`, which stops it with SIGTERM). */
+  run(command: string, args: string[], opts?: { env?: Record<string, string>; timeoutMs?: number; signal?: AbortSignal }): Promise<CommandResult>;
   /** For exit-time cleanup, when nothing asynchronous can run any more. */
   runSync(command: string, args: string[], opts?: { timeoutMs?: number }): void;
   follow(command: string, args: string[], opts: { logFile: string; env?: Record<string, string> }): FollowedCommand;
@@ -33,7 +34,7 @@ const GUARD = 'read -r _ || :; exec "$@" >/dev/null 2>&1';
 
 export const systemRunner: CommandRunner = {
   async run(command, args, opts = {}) {
-    const r = await execa(command, args, { env: opts.env, timeout: opts.timeoutMs, reject: false, stdin: "ignore" });
+    const r = await execa(command, args, { env: opts.env, timeout: opts.timeoutMs, cancelSignal: opts.signal, reject: false, stdin: "ignore" });
     // a command that could not start at all (ENOENT) has no exit code: report it like a shell would
     return { exitCode: r.exitCode ?? (r.failed ? 127 : 1), stdout: r.stdout, stderr: r.stderr || r.shortMessage || "" };
   },

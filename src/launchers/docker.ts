@@ -71,7 +71,12 @@ async function preflight(runner: CommandRunner, note: (line: string) => void): P
 }
 
 async function noteMissingImage(runner: CommandRunner, ctx: PrepareContext): Promise<void> {
-  const image = checkInput(() => parseDockerOptions(ctx.options)).image ?? DEFAULT_IMAGES[ctx.engine];
+  let image: string | undefined;
+  try {
+    image = parseDockerOptions(ctx.options).image ?? DEFAULT_IMAGES[ctx.engine];
+  } catch {
+    return; // bad options: every point fails with the error
+  }
   if (!image || (await imagePresent(runner, image))) return;
   ctx.note(`docker: ${missingImage(image, ctx.engine, "compose will try to pull it")}`);
 }
@@ -101,8 +106,13 @@ async function startProject(runner: CommandRunner, compose: ComposeCli, req: Lau
 
   let logs: { stop(): void } | undefined;
   let stopping: Promise<void> | undefined;
+  const upAbort = new AbortController();
+  let upRun: Promise<unknown> = Promise.resolve();
   const stop = () =>
     (stopping ??= (async () => {
+      // stopped during `up` (Ctrl-C): cut it short and let it end first, or `down` could miss what it creates
+      upAbort.abort();
+      await upRun.catch(() => {});
       await runner.run(compose.command, down(Math.ceil(req.stopTimeoutMs / 1000)), { env });
       logs?.stop();
       guard.disarm();
@@ -114,7 +124,9 @@ async function startProject(runner: CommandRunner, compose: ComposeCli, req: Lau
   try {
     req.onPhase?.(`starting container (${image})`);
     const started = Date.now();
-    const up = await runner.run(compose.command, composeArgs("up", "-d"), { env });
+    const upping = runner.run(compose.command, composeArgs("up", "-d"), { env, signal: upAbort.signal });
+    upRun = upping;
+    const up = await upping;
     if (up.exitCode !== 0) {
       appendFileSync(req.logFile, up.stderr + "\n");
       throw await upFailure(runner, up.stderr, image, inner.engine, hostPort);
