@@ -13,7 +13,7 @@ export const SHARED_SUITES = [
 export function vllmGrid(name: string): string {
   return [
     `name: ${name}`, "engine: vllm", "model: tiny", "served_name: tiny", "binary: setup",
-    "args: { max-model-len: 4096, enforce-eager: true, enable-prompt-tokens-details: true }",
+    "args: { max-model-len: 4096, enforce-eager: true, enable-prompt-tokens-details: true, tool-call-parser: hermes, enable-auto-tool-choice: true }",
     "env: { HF_HUB_OFFLINE: '1' }",
     "matrix: { env.VLLM_CPU_KVCACHE_SPACE: [1], max-num-batched-tokens: [2048] }",
     "suites:", SHARED_SUITES, "repetitions: 1", "launcher: { kind: local, startup_timeout_s: 900 }", "",
