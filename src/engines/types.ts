@@ -1,6 +1,6 @@
 import type { Grid, ParamValue, ArgValue } from "../grid/schema.ts";
 
-export type EngineKind = "llamacpp" | "vllm" | "sim";
+export type EngineKind = "llamacpp" | "vllm" | "sim" | "command";
 
 /** Why a point failed to start or run; mapped from the engine's log by the adapter. */
 export type FailureCause = "oom" | "kv_cache_too_small" | "invalid_config" | "bind_failed" | "crashed" | "startup_timeout" | "missing_binary" | "suite_error" | "interrupted";
@@ -40,6 +40,8 @@ export interface LaunchSpec {
   capabilities: Capabilities;
   /** Bearer key clients must send, read from the environment at run time, never stored. */
   apiKeyEnv?: string;
+  /** Capabilities are unknown until the server runs (the generic engine): the lab probes them once it is ready. */
+  probeCapabilities?: boolean;
 }
 
 export interface RenderInput {
@@ -58,8 +60,10 @@ export interface EngineAdapter {
   /** Human name and how to install, for "missing binary" errors. */
   installHint: string;
   render(input: RenderInput): LaunchSpec;
-  /** The cause of a failed start, from the log text (both streams), or undefined if nothing is recognised. */
-  classifyLog(log: string): FailureCause | undefined;
+  /** The cause of a failed start, from the log text (both streams) and the exit status if it exited, or undefined if nothing is recognised. */
+  classifyLog(log: string, exitCode?: number | null): FailureCause | undefined;
   /** Reject impossible parameter values early, naming the field. */
   checkParam?(name: string, values: ArgValue[], where: string): void;
+  /** Cross-field checks of the grid this engine needs (e.g. the generic engine's `command`), naming the field. */
+  checkGrid?(grid: Grid, file: string): void;
 }

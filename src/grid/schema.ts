@@ -23,7 +23,9 @@ const LauncherConfig = z.strictObject({
 export const GridSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' or '-' only"),
   description: z.string().optional(),
-  engine: z.enum(["llamacpp", "vllm"]),
+  engine: z.enum(["llamacpp", "vllm", "command"]),
+  /** `engine: command`: the server's command template, `{model} {host} {port} {served_name}` and `{param}` filled in. */
+  command: z.union([z.string().min(1), z.array(z.string()).min(1)]).optional(),
   /** Path to a .gguf (llama.cpp), a Hugging Face id or path (vLLM), or `tiny` for the generated test model. */
   model: z.string().min(1),
   served_name: z.string().min(1).optional(),

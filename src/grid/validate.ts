@@ -8,6 +8,8 @@ import { launcherKinds } from "../launchers/kinds.ts";
 /** Cross-field checks the schema cannot express; every message names the field and the fix. */
 export function validateGrid(grid: Grid, file: string): void {
   const engine = engineFor(grid.engine);
+  if (grid.command !== undefined && grid.engine !== "command") throw badInput(`${file}: field 'command' is only for 'engine: command'`, `engine ${grid.engine} renders its own command line; drop 'command'`);
+  engine.checkGrid?.(grid, file);
   for (const [name, values] of Object.entries(grid.matrix)) {
     if (name in grid.args) throw badInput(`${file}: field 'matrix.${name}' is also set in 'args'`, "keep it in one place");
     if (isEnvParam(name)) checkEnvParam(name, `${file}: field 'matrix.${name}'`);

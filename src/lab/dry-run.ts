@@ -17,7 +17,7 @@ export function commandLine(spec: LaunchSpec): string {
 export function dryRun(grid: Grid, opts: { simulate?: boolean; binary?: string; model?: string }): Array<{ point: Point; spec: LaunchSpec }> {
   const kind = opts.simulate ? "sim" : grid.engine;
   const adapter = engineFor(kind);
-  const binary = opts.binary ?? grid.binary ?? (grid.engine === "vllm" ? "vllm" : "llama-server");
+  const binary = opts.binary ?? grid.binary ?? (grid.engine === "vllm" ? "vllm" : grid.engine === "command" ? "" : "llama-server");
   const model = opts.model ?? grid.model;
   const port = grid.engine === "vllm" ? 8000 : 8080;
   return expandGrid(grid).map((point) => ({

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { badInput } from "../errors.ts";
 import type { EngineAdapter, EngineKind } from "../engines/types.ts";
 import { engineFor } from "../engines/registry.ts";
+import { commandBinary } from "../engines/command.ts";
 import type { Grid } from "../grid/schema.ts";
 import { onPath } from "../setup/system-tools.ts";
 
@@ -33,6 +34,12 @@ export async function resolveEngine(grid: Grid, file: string, o: EngineOverrides
   const adapter = engineFor(kind);
   const modelName = o.model ?? grid.model;
   if (kind === "sim") return { adapter, kind, binary: process.execPath, model: modelName, simulated };
+  if (kind === "command") {
+    const binary = commandBinary(grid) ?? "";
+    if (!(binary.includes("/") ? existsSync(binary) : onPath(binary))) throw badInput(`${file}: field 'command': '${binary}' not found`, adapter.installHint);
+    const local = resolve(modelName);
+    return { adapter, kind, binary, model: existsSync(local) ? local : modelName, simulated };
+  }
   if (kind === "vllm") {
     const wanted = o.binary ?? grid.binary ?? "vllm";
     const binary = wanted === SETUP_BINARY ? await installVllm(o.onSetup) : wanted;
@@ -77,6 +84,7 @@ async function tinyModel(onSetup?: (line: string) => void): Promise<string> {
 /** Engine version for the manifest: llama-server's own --version line; the lab's for the simulator. */
 export async function engineVersion(engine: ResolvedEngine, labVersion: string): Promise<string | undefined> {
   if (engine.kind === "sim") return `tunelab-sim ${labVersion}`;
+  if (engine.kind === "command") return undefined; // no common way to ask; the grid's command names it
   if (engine.kind === "llamacpp") {
     const { llamaServerVersion } = await import("../setup/llamacpp.ts");
     const v = await llamaServerVersion(engine.binary).catch(() => undefined);

@@ -11,6 +11,7 @@ import { resolveOptions } from "../suites/definitions.ts";
 import type { Target } from "../suites/types.ts";
 import type { ResolvedEngine } from "./resolve-engine.ts";
 import { openPath } from "./request-path.ts";
+import { withProbedCapabilities } from "./probe-server.ts";
 import { runSuite } from "./run-suite.ts";
 import { failedRow, type RowContext } from "./rows.ts";
 import type { PointRow } from "../results/columns.ts";
@@ -67,11 +68,12 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
     return;
   }
   try {
+    const spec = await withProbedCapabilities(handle.spec, handle.spec.apiKeyEnv ? process.env[handle.spec.apiKeyEnv] : undefined);
     for (const [i, point] of points.entries()) {
       if (ctx.signal.aborted) return;
       if (i > 0) progress.pointStart({ index: ctx.index(point), total: ctx.total, pointId: point.id, label: describe(point) });
       const startupS = engine.simulated ? handle.startupS * ctx.timeScale : handle.startupS;
-      const { rows, requests, failed } = await runPoint(ctx, point, handle.spec, rowCtx(point, startupS), () => handle.logTail());
+      const { rows, requests, failed } = await runPoint(ctx, point, spec, rowCtx(point, startupS), () => handle.logTail());
       if (ctx.signal.aborted) return; // an interrupted point is not recorded: resume runs it again
       store.commitPoint(rows, requests);
       progress.pointEnd({ pointId: point.id, status: failed === "suite_error" ? "failed" : "ok", detail: failed });

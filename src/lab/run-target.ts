@@ -1,5 +1,5 @@
-import { fetchText, firstModel } from "../client/server-probe.ts";
-import { metricsFlavor, parsePrometheus } from "../client/server-metrics.ts";
+import { firstModel } from "../client/server-probe.ts";
+import { probeServer } from "./probe-server.ts";
 import type { Capabilities, EngineKind } from "../engines/types.ts";
 import type { Api, Target } from "../suites/types.ts";
 import { createHash } from "node:crypto";
@@ -25,15 +25,6 @@ export interface ProbedTarget {
   engine: EngineKind | "unknown";
 }
 
-/** Which tokenize shape answers: llama.cpp takes `content`, vLLM `prompt` (and `model`). */
-async function probeTokenize(baseUrl: string, model: string, apiKey?: string): Promise<Capabilities["tokenize"]> {
-  const llama = await fetchText(`${baseUrl}/tokenize`, { method: "POST", body: { content: "hello" }, apiKey });
-  if (llama?.status === 200 && /"tokens"\s*:/.test(llama.body)) return "llamacpp";
-  const vllm = await fetchText(`${baseUrl}/tokenize`, { method: "POST", body: { model, prompt: "hello" }, apiKey });
-  if (vllm?.status === 200 && /"tokens"\s*:/.test(vllm.body)) return "vllm";
-  return null;
-}
-
 /**
  * Detects what a running server is and can do, for `bench run` and `bench warmup`: engine from /metrics
  * names (or llama.cpp's /props), model from /v1/models, and the tokenize, metrics and cache-reset abilities.
@@ -43,21 +34,9 @@ export async function probeTarget(opts: { url: string; model?: string; api: Api;
   const baseUrl = opts.url.replace(/\/+$/, "").replace(/\/v1$/, "");
   const model = opts.model ?? (await firstModel(baseUrl, opts.apiKey));
   if (!model) throw failure(`${baseUrl}: no model name (GET /v1/models gave none)`, "pass --model NAME");
-  const metricsRes = await fetchText(`${baseUrl}/metrics`, { apiKey: opts.apiKey });
-  const metrics = metricsRes?.status === 200 ? metricsFlavor(parsePrometheus(metricsRes.body)) : null;
-  let engine: EngineKind | "unknown" = metrics ?? "unknown";
-  if (engine === "unknown") {
-    const props = await fetchText(`${baseUrl}/props`, { apiKey: opts.apiKey });
-    if (props?.status === 200 && props.body.includes("default_generation_settings")) engine = "llamacpp";
-  }
-  const slots = engine === "llamacpp" ? await fetchText(`${baseUrl}/slots`, { apiKey: opts.apiKey }) : undefined;
-  const capabilities: Capabilities = {
-    openaiChat: opts.api === "openai",
-    anthropicMessages: opts.api === "anthropic",
-    tokenize: await probeTokenize(baseUrl, model, opts.apiKey),
-    metrics,
-    resetPrefixCache: engine === "vllm" ? "vllm" : slots?.status === 200 ? "llamacpp-slots" : null,
-  };
+  const view = await probeServer(baseUrl, model, opts.apiKey);
+  const engine = view.engine;
+  const capabilities: Capabilities = { openaiChat: opts.api === "openai", anthropicMessages: opts.api === "anthropic", ...view.capabilities };
   return {
     engine,
     target: {

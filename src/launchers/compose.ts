@@ -26,6 +26,7 @@ export interface ComposeOptions {
 
 /** The container's command: the engine's argv without what the image's entrypoint already says. */
 export function containerCommand(spec: LaunchSpec): string[] {
+  if (spec.engine === "command") return [spec.command, ...spec.args]; // a generic image: the template is the whole command
   return spec.engine === "vllm" && spec.args[0] === "serve" ? spec.args.slice(1) : spec.args;
 }
 

@@ -85,7 +85,7 @@ async function startProject(runner: CommandRunner, compose: ComposeCli, req: Lau
   const o = checkInput(() => parseDockerOptions(req.options));
   const inner = req.render("0.0.0.0", CONTAINER_PORT);
   const image = o.image ?? DEFAULT_IMAGES[inner.engine];
-  if (!image) throw new StartupFailure("invalid_config", "", `the docker launcher has no image for engine '${inner.engine}' (the simulator runs with --launcher local)`);
+  if (!image) throw new StartupFailure("invalid_config", "", `the docker launcher has no image for engine '${inner.engine}' (set launcher.options.image or --image; the simulator runs with --launcher local)`);
   const env = checkInput(() => expandEnv(inner.env)); // fails early on unset ${REF}s; compose fills them in from this environment
   const reservation = o.host_port ? { port: o.host_port, release() {} } : await reservePort("127.0.0.1");
   const hostPort = reservation.port;

@@ -29,7 +29,7 @@ export function failStartup(
   const tail = tailOf(log, 40);
   if (outcome === "aborted") return new StartupFailure("interrupted", tail, "interrupted while starting");
   if (outcome === "timeout") return new StartupFailure("startup_timeout", tail, ended.message ?? `not ready after ${req.startupTimeoutMs / 1000}s`);
-  const cause = ended.cause ?? req.engine.classifyLog(log) ?? (ended.code === 127 ? "missing_binary" : "crashed");
+  const cause = ended.cause ?? req.engine.classifyLog(log, ended.code) ?? (ended.code === 127 ? "missing_binary" : "crashed");
   const why = headline(log);
   return new StartupFailure(cause, tail, (ended.message ?? `engine exited with code ${ended.code} before it was ready`) + (why ? `: ${why}` : ""));
 }
