@@ -1,10 +1,11 @@
 import { testEngine } from "../src/setup/index.ts";
+import { ensureLitellm } from "../src/setup/litellm.ts";
 import { ensureTinyHfModel } from "../src/setup/tiny-hf.ts";
 import { ensureVllm } from "../src/setup/vllm.ts";
 
 /**
  * Builds llama.cpp and the tiny model, installs vLLM's CPU build (`bench setup vllm`) and writes the Hugging Face
- * tiny models, once before all tests (from scratch on CI, instant when cached).
+ * tiny models, and installs LiteLLM's proxy (`bench setup litellm`; claude-code-router is an npm dependency), once before all tests (from scratch on CI, instant when cached).
  */
 export default async function setup(): Promise<void> {
   const t0 = Date.now();
@@ -13,4 +14,5 @@ export default async function setup(): Promise<void> {
   await ensureVllm({ onProgress: say });
   await ensureTinyHfModel({ onProgress: say });
   await ensureTinyHfModel({ moe: true, onProgress: say });
+  await ensureLitellm({ onProgress: say });
 }

@@ -46,7 +46,7 @@ export async function streamMessages(
 ): Promise<RequestRecord> {
   const payload = JSON.stringify({ ...body, stream: true });
   const state: MessagesState = { text: "", tools: [], toolAt: new Map() };
-  const headers = { "anthropic-version": "2023-06-01", ...anthropicHeaders(target.apiKey) };
+  const headers = { "anthropic-version": "2023-06-01", ...anthropicHeaders(target.frontKey ?? target.apiKey) };
   const record = await streamRequest(`${target.baseUrl}/v1/messages`, headers, payload, clock, opts, (rec, data, event, now) =>
     onMessagesData(data, event, now, rec, state),
   );

@@ -6,6 +6,8 @@ import type { Clock, RequestRecord, ToolCall } from "./types.ts";
 export interface ChatTarget {
   baseUrl: string;
   apiKey?: string;
+  /** Key of the proxy at baseUrl when it is not the engine's own (a proxy the lab started with its own key). */
+  frontKey?: string;
 }
 
 interface ChunkDelta {

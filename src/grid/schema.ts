@@ -43,8 +43,11 @@ export const GridSchema = z.strictObject({
   /** Repetitions of every scenario; when set it overrides the suites' definitions (a suite's own `options.repetitions` still wins). */
   repetitions: z.number().int().positive().optional(),
   launcher: LauncherConfig.default({ kind: "local", startup_timeout_s: 600, stop_timeout_s: 15, parallel: 1, options: {} }),
-  /** Where suites send requests: direct to the engine's OpenAI API, through the built-in proxy, the engine's native /v1/messages, or an external URL. */
-  path: z.union([z.enum(["direct", "proxy", "native"]), z.url()]).default("direct"),
+  /**
+   * Where suites send requests: direct to the engine's OpenAI API, the engine's native /v1/messages, a proxy the
+   * lab starts in front of the engine (`proxy` = the built-in one, `litellm`, `ccr` = claude-code-router), or an external URL.
+   */
+  path: z.union([z.enum(["direct", "native", "proxy", "litellm", "ccr"]), z.url()]).default("direct"),
 });
 
 export type Grid = z.infer<typeof GridSchema>;

@@ -1,31 +1,40 @@
 import type { LaunchSpec } from "../engines/types.ts";
 import { badInput } from "../errors.ts";
+import { isSidecarKind, sidecarKinds } from "../sidecars/registry.ts";
 import type { Api } from "../suites/types.ts";
+import type { Fronts } from "./fronts.ts";
 
 export interface OpenedPath {
   /** Where suites send requests, and in which API. */
   baseUrl: string;
   api: Api;
-  close(): Promise<void>;
+  /** Key of a proxy the lab started, when it wants one. */
+  frontKey?: string;
+}
+
+/** The path values a grid may name besides proxies and URLs. */
+const ENGINE_PATHS = ["direct", "native"];
+
+export function knownPaths(): string[] {
+  return [...ENGINE_PATHS, ...sidecarKinds()];
 }
 
 /**
  * The way requests reach the engine, as a grid or `bench run` chooses it: `direct` (the engine's OpenAI API),
- * `native` (the engine's own /v1/messages), `proxy` (the built-in Claude-compatible proxy, started in-process on
- * a free port for this engine), or an external proxy's URL (LiteLLM, claude-code-router) speaking Anthropic.
+ * `native` (the engine's own /v1/messages), a proxy the lab starts in front of this engine (`proxy`: the built-in
+ * one in-process; `litellm`, `ccr`: LiteLLM and claude-code-router as child processes), or the URL of a proxy
+ * someone else runs, speaking Anthropic. Proxies belong to `fronts`, which stops them with the engine.
  */
-export async function openPath(path: string, spec: LaunchSpec, upstreamKey?: string): Promise<OpenedPath> {
-  const none = async () => {};
-  if (path === "direct") return { baseUrl: spec.baseUrl, api: "openai", close: none };
+export async function openPath(path: string, spec: LaunchSpec, fronts: Fronts): Promise<OpenedPath> {
+  if (path === "direct") return { baseUrl: spec.baseUrl, api: "openai" };
   if (path === "native") {
     if (!spec.capabilities.anthropicMessages) throw badInput(`path 'native': engine ${spec.engine} has no /v1/messages endpoint`, "use path: proxy");
-    return { baseUrl: spec.baseUrl, api: "anthropic", close: none };
+    return { baseUrl: spec.baseUrl, api: "anthropic" };
   }
-  if (path === "proxy") {
-    const { startProxy } = await import("../proxy/index.ts");
-    const proxy = await startProxy({ upstream: spec.baseUrl, port: 0, host: "127.0.0.1", upstreamKey, modelMap: [`claude-*=${spec.servedName}`] });
-    return { baseUrl: proxy.url, api: "anthropic", close: () => proxy.close() };
+  if (isSidecarKind(path)) {
+    const front = await fronts.open(path);
+    return { baseUrl: front.url, api: "anthropic", frontKey: front.apiKey };
   }
-  if (/^https?:\/\//.test(path)) return { baseUrl: path.replace(/\/+$/, ""), api: "anthropic", close: none };
-  throw badInput(`unknown path '${path}'`, "use direct, proxy, native or an http(s):// URL");
+  if (/^https?:\/\//.test(path)) return { baseUrl: path.replace(/\/+$/, ""), api: "anthropic" };
+  throw badInput(`unknown path '${path}'`, `use ${knownPaths().join(", ")} or an http(s):// URL`);
 }

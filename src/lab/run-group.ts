@@ -11,6 +11,8 @@ import { resolveOptions } from "../suites/definitions.ts";
 import type { Target } from "../suites/types.ts";
 import type { ResolvedEngine } from "./resolve-engine.ts";
 import { openPath } from "./request-path.ts";
+import { Fronts } from "./fronts.ts";
+import { isSidecarKind } from "../sidecars/registry.ts";
 import { withProbedCapabilities } from "./probe-server.ts";
 import { runSuite } from "./run-suite.ts";
 import { failedRow, type RowContext } from "./rows.ts";
@@ -67,51 +69,60 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
     }
     return;
   }
+  const fronts = new Fronts({
+    upstream: handle.spec.baseUrl, model: handle.spec.servedName, upstreamKeyEnv: handle.spec.apiKeyEnv,
+    runDir: store.dir, id: first.serverId, startupTimeoutMs: grid.launcher.startup_timeout_s * 1000, signal: ctx.signal,
+  });
   try {
     const spec = await withProbedCapabilities(handle.spec, handle.spec.apiKeyEnv ? process.env[handle.spec.apiKeyEnv] : undefined);
     for (const [i, point] of points.entries()) {
       if (ctx.signal.aborted) return;
       if (i > 0) progress.pointStart({ index: ctx.index(point), total: ctx.total, pointId: point.id, label: describe(point) });
       const startupS = engine.simulated ? handle.startupS * ctx.timeScale : handle.startupS;
-      const { rows, requests, failed } = await runPoint(ctx, point, spec, rowCtx(point, startupS), () => handle.logTail());
+      const { rows, requests, failed } = await runPoint(ctx, point, spec, fronts, rowCtx(point, startupS), () => handle.logTail());
       if (ctx.signal.aborted) return; // an interrupted point is not recorded: resume runs it again
       store.commitPoint(rows, requests);
       progress.pointEnd({ pointId: point.id, status: failed === "suite_error" ? "failed" : "ok", detail: failed });
     }
   } finally {
     progress.phase("stopping engine");
+    await fronts.closeAll();
     await handle.stop();
   }
 }
 
 async function runPoint(
-  ctx: GroupContext, point: Point, spec: LaunchSpec, rowCtx: RowContext, logTail: () => string,
+  ctx: GroupContext, point: Point, spec: LaunchSpec, fronts: Fronts, rowCtx: RowContext, logTail: () => string,
 ): Promise<{ rows: PointRow[]; requests: PointRow[]; failed?: string }> {
   const engineKey = spec.apiKeyEnv ? process.env[spec.apiKeyEnv] : undefined;
   let opened;
   try {
-    opened = await openPath(rowCtx.path, spec, engineKey);
+    if (isSidecarKind(rowCtx.path)) ctx.progress.phase(`starting ${rowCtx.path} in front of the engine`);
+    opened = await openPath(rowCtx.path, spec, fronts);
   } catch (err) {
+    if (err instanceof StartupFailure) {
+      const detail = `path ${rowCtx.path}: the proxy did not start: ${err.message}\n${err.logTail}`;
+      return { rows: [failedRow(rowCtx, err.failureCause, detail)], requests: [], failed: err.failureCause };
+    }
     return { rows: [failedRow(rowCtx, "suite_error", (err as Error).message)], requests: [], failed: "suite_error" };
   }
   const target: Target = {
-    baseUrl: opened.baseUrl, api: opened.api, directUrl: spec.baseUrl, model: spec.servedName, engine: spec.engine,
+    baseUrl: opened.baseUrl, api: opened.api, frontKey: opened.frontKey, directUrl: spec.baseUrl, model: spec.servedName, engine: spec.engine,
     capabilities: spec.capabilities, path: rowCtx.path, timeScale: ctx.timeScale,
     apiKey: engineKey,
   };
-  try {
-    return await runSuites(ctx, point, target, rowCtx, logTail);
-  } finally {
-    await opened.close();
-  }
+  return await runSuites(ctx, point, target, fronts, rowCtx, logTail);
 }
 
 async function runSuites(
-  ctx: GroupContext, point: Point, target: Target, rowCtx: RowContext, logTail: () => string,
+  ctx: GroupContext, point: Point, target: Target, fronts: Fronts, rowCtx: RowContext, logTail: () => string,
 ): Promise<{ rows: PointRow[]; requests: PointRow[]; failed?: string }> {
   const rows: PointRow[] = [];
   const requests: PointRow[] = [];
-  const suiteCtx = { target, client: point.client, repetitions: ctx.grid.repetitions ?? 1, clock: ctx.clock, signal: ctx.signal, onPhase: (p: string) => ctx.progress.phase(p) };
+  const suiteCtx = {
+    target, client: point.client, repetitions: ctx.grid.repetitions ?? 1, clock: ctx.clock, signal: ctx.signal,
+    onPhase: (p: string) => ctx.progress.phase(p), openFront: (kind: string) => fronts.open(kind),
+  };
   let failed: string | undefined;
   for (const entry of ctx.grid.suites) {
     const suite = suiteFor(entry.kind);

@@ -1,5 +1,6 @@
 import { firstModel } from "../client/server-probe.ts";
 import { probeServer } from "./probe-server.ts";
+import { Fronts } from "./fronts.ts";
 import type { Capabilities, EngineKind } from "../engines/types.ts";
 import type { Api, Target } from "../suites/types.ts";
 import { createHash } from "node:crypto";
@@ -79,17 +80,28 @@ export async function runTarget(opts: TargetRunOptions): Promise<{ outDir: strin
   store.writeManifest(manifest);
   const point: Point = { id: "run", serverId: "external", params: {}, server: {}, client: {} };
   const rowCtx: RowContext = { point, engine, launcher: "external", path: target.baseUrl, simulated: false, timeScale: 1, startedAt: manifest.started_at };
-  const ctx = { target, client: {}, repetitions: opts.repetitions ?? 1, clock: monotonicClock(), signal: opts.signal, onPhase: (p: string) => opts.progress.phase(p) };
+  // proxies the proxy suite puts in front of the server, when it speaks OpenAI (it is the engine)
+  const fronts = opts.api === "openai"
+    ? new Fronts({ upstream: target.baseUrl, model: target.model, upstreamKeyEnv: opts.apiKeyEnv, runDir: outDir, id: "run", startupTimeoutMs: 600_000, signal: opts.signal })
+    : undefined;
+  const ctx = {
+    target, client: {}, repetitions: opts.repetitions ?? 1, clock: monotonicClock(), signal: opts.signal, onPhase: (p: string) => opts.progress.phase(p),
+    openFront: fronts && ((kind: string) => fronts.open(kind)),
+  };
   opts.progress.gridStart({ name: `run ${target.baseUrl}`, points: suites.length, skipped: 0 });
   let failed = 0;
-  for (const [i, suite] of suites.entries()) {
-    if (opts.signal.aborted) break;
-    opts.progress.pointStart({ index: i + 1, total: suites.length, pointId: suite.kind, label: `${suite.kind} (${engine}, ${opts.api})` });
-    const result = await runSuite(ctx, suite, options[i], point, rowCtx);
-    if (opts.signal.aborted) break;
-    store.commitPoint(result.rows, result.requests);
-    if (result.error) failed++;
-    opts.progress.pointEnd({ pointId: suite.kind, status: result.error ? "failed" : "ok", detail: result.error });
+  try {
+    for (const [i, suite] of suites.entries()) {
+      if (opts.signal.aborted) break;
+      opts.progress.pointStart({ index: i + 1, total: suites.length, pointId: suite.kind, label: `${suite.kind} (${engine}, ${opts.api})` });
+      const result = await runSuite(ctx, suite, options[i], point, rowCtx);
+      if (opts.signal.aborted) break;
+      store.commitPoint(result.rows, result.requests);
+      if (result.error) failed++;
+      opts.progress.pointEnd({ pointId: suite.kind, status: result.error ? "failed" : "ok", detail: result.error });
+    }
+  } finally {
+    await fronts?.closeAll();
   }
   if (!opts.signal.aborted) store.writeManifest({ ...manifest, ended_at: new Date().toISOString() });
   opts.progress.gridEnd({ ok: suites.length - failed, failed, skipped: 0, outDir });

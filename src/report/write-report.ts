@@ -5,6 +5,7 @@ import { packagePath } from "../util/paths.ts";
 import { decodeByParamCharts } from "./charts/decode-by-param.ts";
 import { heatmapChart } from "./charts/heatmap.ts";
 import { paretoChart } from "./charts/pareto-chart.ts";
+import { proxiesChart, proxiesSection } from "./charts/proxies.ts";
 import { throughputChart } from "./charts/throughput.ts";
 import { ttftColdWarmChart } from "./charts/ttft-cold-warm.ts";
 import type { Chart, ChartInput } from "./charts/types.ts";
@@ -29,7 +30,7 @@ export async function writeReport(runDir: string, outDir?: string, opts: ReportO
   const out = resolve(outDir ?? defaultReportDir(run));
   mkdirSync(out, { recursive: true });
   const input: ChartInput = { run, selection: defaultSelection(run), heatmap: opts.heatmap };
-  const charts: Chart[] = [throughputChart(input), ttftColdWarmChart(input), ...decodeByParamCharts(input), heatmapChart(input), paretoChart(input)];
+  const charts: Chart[] = [throughputChart(input), ttftColdWarmChart(input), ...decodeByParamCharts(input), heatmapChart(input), paretoChart(input), proxiesChart(input)];
   const files: string[] = [];
   const write = (name: string, text: string) => {
     writeFileSync(join(out, name), text);
@@ -41,7 +42,8 @@ export async function writeReport(runDir: string, outDir?: string, opts: ReportO
   }
   files.push(...copyLibs(out));
   const title = `${run.gridName} / ${run.name}${run.simulated ? " (simulated)" : ""}`;
-  write("index.html", reportPage(title, [runSection(run), winnerSection(input.selection)], charts, [failedSection(run)]));
+  const proxies = proxiesSection(run);
+  write("index.html", reportPage(title, [runSection(run), winnerSection(input.selection)], charts, [...(proxies ? [proxies] : []), failedSection(run)]));
   return { outDir: out, files };
 }
 

@@ -21,7 +21,7 @@ export const METRIC_COLUMNS = [
   "server_queue_max", "server_kv_usage_max",
   "startup_s",
   "server_prompt_ms_mean", "tool_calls_ok", "cache_reset",
-  "proxy_added_ttft_ms", "proxy_added_itl_ms",
+  "proxy_added_ttft_ms", "proxy_added_itl_ms", "proxy_added_ttft_ms_p99",
 ] as const;
 
 export const TRAILING_COLUMNS = [
@@ -43,7 +43,7 @@ export const REQUEST_COLUMNS = [
 ] as const;
 
 /** manifest.json: schema_version is bumped when columns are added. */
-export const MANIFEST_SCHEMA_VERSION = 1;
+export const MANIFEST_SCHEMA_VERSION = 2;
 
 export const ManifestSchema = z.object({
   schema_version: z.number().int(),

@@ -1,87 +1,113 @@
+import { getMaxListeners, setMaxListeners } from "node:events";
 import { z } from "zod";
 import { streamMessages } from "../client/anthropic-messages.ts";
 import { streamChat } from "../client/openai-chat.ts";
 import type { RequestRecord } from "../client/types.ts";
 import { badInput } from "../errors.ts";
+import { addedMeanMs, addedPercentileMs } from "../metrics/added-latency.ts";
 import { itlMs } from "../metrics/itl.ts";
-import { mean, percentile } from "../metrics/percentile.ts";
 import { ttftMs } from "../metrics/ttft.ts";
 import type { Repetition } from "../metrics/summarize.ts";
 import { plainRequests } from "./chat.ts";
-import { commonOptions, repetitionsOf } from "./options.ts";
+import { commonOptions, fromClient, repetitionsOf } from "./options.ts";
 import { apiOf } from "./send.ts";
 import type { ScenarioOutcome, Suite, SuiteContext } from "./types.ts";
 import { toOpenAi } from "./workload/to-openai.ts";
+import type { MessagesRequest } from "./workload/types.ts";
 
+const Level = z.number().int().positive();
 const Options = z.strictObject({
   prompt_tokens: z.number().int().positive().default(256),
   output_tokens: z.number().int().min(2).default(32),
-  /** Pairs of requests: one direct, one through the proxy, interleaved so drift hits both alike. */
+  /** Requests per path at each concurrency level, sent in rounds of `concurrency`, the paths taking turns. */
   requests: z.number().int().positive().default(10),
+  /** Concurrent streams per path: one level or several (each its own rows). */
+  concurrency: z.union([Level, z.array(Level).min(1)]).default(1),
+  /** Proxies the lab starts in front of the engine and measures side by side: `proxy` (its own), `litellm`, `ccr`. */
+  proxies: z.array(z.string().min(1)).min(1).default(["proxy"]),
   ...commonOptions,
 });
 type Options = z.infer<typeof Options>;
 
-/** The proxy to measure: the target itself when it is one, else the built-in proxy started in front of the engine. */
-async function proxyUnderTest(ctx: SuiteContext, engineUrl: string): Promise<{ url: string; close(): Promise<void> }> {
-  if (apiOf(ctx.target) === "anthropic" && ctx.target.path !== "native") return { url: ctx.target.baseUrl, close: async () => {} };
-  const { startProxy } = await import("../proxy/index.ts");
-  const proxy = await startProxy({ upstream: engineUrl, port: 0, upstreamKey: ctx.target.apiKey });
-  return { url: proxy.url, close: () => proxy.close() };
+/** One way to the engine: straight (OpenAI) or through a proxy (Anthropic), sending the rep's one request. */
+interface Way {
+  name: string;
+  send(req: MessagesRequest): Promise<RequestRecord>;
+}
+
+/** The proxies to measure: the target itself when it is one (a grid's `path`), else those of `proxies`, started by the lab. */
+async function proxyWays(ctx: SuiteContext, opts: Options): Promise<Way[]> {
+  const through = (name: string, baseUrl: string, frontKey?: string): Way => ({
+    name,
+    send: (req) => streamMessages({ ...ctx.target, baseUrl, frontKey }, req as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal }),
+  });
+  if (apiOf(ctx.target) === "anthropic" && ctx.target.path !== "native") {
+    return [through(/^https?:/.test(ctx.target.path) ? "proxy" : ctx.target.path, ctx.target.baseUrl, ctx.target.frontKey)];
+  }
+  if (!ctx.openFront) throw badInput("the proxy suite cannot start proxies here", "run it from a grid, or `bench run` against the engine's OpenAI API");
+  const ways: Way[] = [];
+  for (const kind of opts.proxies) {
+    ctx.onPhase(`starting ${kind} in front of the engine`);
+    const front = await ctx.openFront(kind);
+    ways.push(through(kind, front.url, front.apiKey));
+  }
+  return ways;
 }
 
 /**
- * What the proxy adds, in the same run: the same cached prompt sent alternately straight to the engine's OpenAI
- * API and through the proxy's Anthropic API. Rows `direct` and `proxy`; the proxy row carries the added TTFT
- * (median difference) and the added per-chunk delay (mean ITL difference).
+ * What proxies add, in the same run: one cached prompt sent straight to the engine's OpenAI API and through each
+ * proxy's Anthropic API, in rounds of `concurrency` streams per path with the paths taking turns (rotating who
+ * goes first), so drift and load hit all alike. Rows `direct` and one per proxy at each concurrency level; a
+ * proxy's row carries its added TTFT (p50 and p99 differences) and added per-chunk delay (mean ITL difference).
  */
 export const proxySuite: Suite<Options> = {
   kind: "proxy",
-  description: "added TTFT and per-chunk delay of the Claude-compatible proxy against direct, in the same run",
+  description: "added TTFT and per-chunk delay of Claude-compatible proxies against direct, side by side in the same run",
   options: Options,
   async run(ctx, opts) {
     const engineUrl = ctx.target.directUrl ?? (apiOf(ctx.target) === "openai" ? ctx.target.baseUrl : undefined);
     if (!engineUrl) throw badInput("the proxy suite needs the engine's own URL", "run it from a grid, or `bench run` against the engine");
-    const proxy = await proxyUnderTest(ctx, engineUrl);
-    const direct = { ...ctx.target, baseUrl: engineUrl };
-    const viaProxy = { ...ctx.target, baseUrl: proxy.url };
-    const reps: Array<{ direct: Repetition; proxy: Repetition }> = [];
-    try {
-      for (let rep = 0; rep < repetitionsOf(ctx, opts); rep++) {
-        ctx.onPhase(`proxy rep ${rep + 1}: ${opts.requests} pairs`);
-        const [req] = await plainRequests(ctx, 1, opts.prompt_tokens, opts.output_tokens);
-        const body = toOpenAi(req) as unknown as Record<string, unknown>;
-        const send = {
-          direct: () => streamChat(direct, body, ctx.clock, { signal: ctx.signal }),
-          proxy: () => streamMessages(viaProxy, req as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal }),
-        };
-        await send.direct(); // primes the prefix cache so both paths measure the same (cached) prefill
-        await send.proxy();
-        const d: RequestRecord[] = [];
-        const p: RequestRecord[] = [];
-        for (let i = 0; i < opts.requests && !ctx.signal.aborted; i++) {
-          d.push(await send.direct());
-          p.push(await send.proxy());
-        }
-        reps.push({ direct: { records: d }, proxy: { records: p } });
-      }
-    } finally {
-      await proxy.close();
-    }
-    return outcomes(reps, opts);
+    const direct: Way = {
+      name: "direct",
+      send: (req) => streamChat({ ...ctx.target, baseUrl: engineUrl, frontKey: undefined }, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal }),
+    };
+    const ways = [direct, ...(await proxyWays(ctx, opts))];
+    const client = fromClient(ctx, "concurrency");
+    const levels = client ? [client] : Array.isArray(opts.concurrency) ? opts.concurrency : [opts.concurrency];
+    const outcomes: ScenarioOutcome[] = [];
+    for (const level of levels) outcomes.push(...(await measureLevel(ctx, opts, ways, level)));
+    return outcomes;
   },
 };
 
-function outcomes(reps: Array<{ direct: Repetition; proxy: Repetition }>, opts: Options): ScenarioOutcome[] {
-  const all = (which: "direct" | "proxy") => reps.flatMap((r) => r[which].records);
-  const ttft = (which: "direct" | "proxy") => percentile(ttftMs(all(which)), 50);
-  const itl = (which: "direct" | "proxy") => mean(itlMs(all(which)));
-  const diff = (a?: number, b?: number) => (a === undefined || b === undefined ? undefined : a - b);
-  return [
-    { scenario: "direct", concurrency: 1, repetitions: reps.map((r) => r.direct), slo: opts.slo },
-    {
-      scenario: "proxy", concurrency: 1, repetitions: reps.map((r) => r.proxy), slo: opts.slo,
-      extra: { proxy_added_ttft_ms: diff(ttft("proxy"), ttft("direct")), proxy_added_itl_ms: diff(itl("proxy"), itl("direct")) },
+async function measureLevel(ctx: SuiteContext, opts: Options, ways: Way[], level: number): Promise<ScenarioOutcome[]> {
+  // every stream in flight listens on the run's signal: `level` of them at once is expected, not a leak
+  setMaxListeners(Math.max(getMaxListeners(ctx.signal), level + 10), ctx.signal);
+  const reps = new Map<string, Repetition[]>(ways.map((w) => [w.name, []]));
+  const rounds = Math.ceil(opts.requests / level);
+  for (let rep = 0; rep < repetitionsOf(ctx, opts) && !ctx.signal.aborted; rep++) {
+    ctx.onPhase(`proxy c${level} rep ${rep + 1}: ${rounds} round(s) x ${ways.length} paths`);
+    const [req] = await plainRequests(ctx, 1, opts.prompt_tokens, opts.output_tokens);
+    // one unmeasured round primes every slot's prefix cache and every path's connections: all measure the same cached prefill
+    for (const way of ways) await Promise.all(Array.from({ length: level }, () => way.send(req)));
+    const records = new Map<string, RequestRecord[]>(ways.map((w) => [w.name, []]));
+    for (let round = 0; round < rounds && !ctx.signal.aborted; round++) {
+      for (let i = 0; i < ways.length; i++) {
+        const way = ways[(round + i) % ways.length];
+        records.get(way.name)!.push(...(await Promise.all(Array.from({ length: level }, () => way.send(req)))));
+      }
+    }
+    for (const way of ways) reps.get(way.name)!.push({ records: records.get(way.name)! });
+  }
+  const all = (name: string) => reps.get(name)!.flatMap((r) => r.records);
+  const directTtft = ttftMs(all("direct"));
+  const directItl = itlMs(all("direct"));
+  return ways.map((way) => ({
+    scenario: way.name, concurrency: level, repetitions: reps.get(way.name)!, slo: opts.slo,
+    extra: way.name === "direct" ? {} : {
+      proxy_added_ttft_ms: addedPercentileMs(ttftMs(all(way.name)), directTtft, 50),
+      proxy_added_ttft_ms_p99: addedPercentileMs(ttftMs(all(way.name)), directTtft, 99),
+      proxy_added_itl_ms: addedMeanMs(itlMs(all(way.name)), directItl),
     },
-  ];
+  }));
 }

@@ -14,6 +14,8 @@ export interface Target {
   /** Model name to put in requests. */
   model: string;
   apiKey?: string;
+  /** Key of the proxy at baseUrl when the lab started it with its own (LiteLLM's master key); apiKey stays the engine's. */
+  frontKey?: string;
   /** Engine behind the URL, when the lab started it (unknown for `bench run` against any server). */
   engine?: EngineKind;
   capabilities: Capabilities;
@@ -36,6 +38,8 @@ export interface SuiteContext {
   signal: AbortSignal;
   /** Short status for the progress display. */
   onPhase(phase: string): void;
+  /** Starts (once) the proxy of that kind in front of the engine (`proxy`, `litellm`, `ccr`), where the lab can. */
+  openFront?(kind: string): Promise<{ url: string; apiKey?: string }>;
 }
 
 /** One measured scenario: R repetitions of the same requests, plus suite-specific columns. */
