@@ -12,13 +12,15 @@ const KEY_VAR = "TUNELAB_UPSTREAM_KEY";
 /**
  * LiteLLM's proxy as seeds 000 and 004 run it: a `model_list` routing the engine's name and every `claude-*`
  * name Claude Code asks for to the engine as an OpenAI-compatible provider, and `drop_params` so parameters the
- * engine does not take are dropped instead of failing the request.
+ * engine does not take are dropped instead of failing the request. `use_chat_completions_url_for_anthropic_messages`:
+ * without it LiteLLM 1.108 sends `/v1/messages` for `openai/` models to the engine's Responses API
+ * (`/v1/responses`, with max_output_tokens raised to at least 16), not to the chat completions every other path uses.
  */
 export function litellmConfig(req: Pick<SidecarRequest, "upstream" | "model" | "upstreamKeyEnv">): string {
   const params = { model: `openai/${req.model}`, api_base: `${req.upstream}/v1`, api_key: req.upstreamKeyEnv ? `os.environ/${KEY_VAR}` : "none" };
   return stringify({
     model_list: [req.model, "claude-*"].map((name) => ({ model_name: name, litellm_params: params })),
-    litellm_settings: { drop_params: true },
+    litellm_settings: { drop_params: true, use_chat_completions_url_for_anthropic_messages: true },
   });
 }
 

@@ -20,7 +20,7 @@ export function proxiesChart({ run }: ChartInput): Chart {
   if (!rows.length) return skipped(ID, TITLE, "no proxy suite rows (the proxy suite writes them)");
   const order = [...new Set(rows.map((r) => r.scenario))]; // direct first, then the proxies as the suite measured them
   const values = rows.flatMap((r) => (["p50", "p99"] as const).map((stat) => ({
-    path: r.scenario, concurrency: streams(r.concurrency), statistic: `TTFT ${stat}`,
+    path: r.scenario, concurrency: streams(r.concurrency), streams: r.concurrency, statistic: `TTFT ${stat}`,
     ttft_ms: metricOf(r, `ttft_ms_${stat}`),
     added_ms: r.scenario === "direct" ? 0 : metricOf(r, stat === "p50" ? "proxy_added_ttft_ms" : "proxy_added_ttft_ms_p99"),
   })));
@@ -28,7 +28,7 @@ export function proxiesChart({ run }: ChartInput): Chart {
     id: ID, title: TITLE,
     spec: {
       $schema: SCHEMA, title: TITLE, data: { values },
-      facet: { column: { field: "concurrency", type: "nominal", title: null, sort: { field: "concurrency" } } },
+      facet: { column: { field: "concurrency", type: "nominal", title: null, sort: { field: "streams", op: "min" } } },
       resolve: { scale: { y: "independent" } },
       spec: {
         width: 300, height: 280,
