@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => server?.stop());
 
 function context(target: Target = server.target): SuiteContext {
-  return { target, client: {}, repetitions: 1, clock: monotonicClock(), signal: new AbortController().signal, onPhase: () => {} };
+  return { target, repetitions: 1, clock: monotonicClock(), signal: new AbortController().signal, onPhase: () => {} };
 }
 async function run(kind: string, options: Record<string, unknown>, target?: Target): Promise<Map<string, ScenarioOutcome>> {
   const suite = suiteFor(kind);

@@ -43,10 +43,9 @@ export async function readiness(baseUrl: string, apiKey?: string): Promise<Readi
   return { ready: false, reason: `/health answered ${health.status}` };
 }
 
-/** The first model id of `/v1/models` (OpenAI or Anthropic shape), or undefined. */
-export async function firstModel(baseUrl: string, apiKey?: string): Promise<string | undefined> {
-  const res = await fetchText(`${baseUrl}/v1/models`, { apiKey });
-  if (res?.status !== 200) return undefined;
+/** The first model id of a `/v1/models` answer (OpenAI or Anthropic shape), or undefined. */
+export function modelOf(res: HttpAnswer): string | undefined {
+  if (res.status !== 200) return undefined;
   try {
     const json = JSON.parse(res.body) as { data?: Array<{ id?: string }>; models?: Array<{ name?: string; model?: string }> };
     return json.data?.[0]?.id ?? json.models?.[0]?.model ?? json.models?.[0]?.name;

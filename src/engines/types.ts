@@ -38,8 +38,8 @@ export interface LaunchSpec {
   servedName: string;
   readiness: ReadinessProbe;
   capabilities: Capabilities;
-  /** Bearer key clients must send, read from the environment at run time, never stored. */
-  apiKeyEnv?: string;
+  /** Where the engine reads the key clients must send: this flag in `args`, else this environment variable. */
+  auth?: { flag: string; env: string };
 }
 
 export interface RenderInput {
@@ -51,6 +51,13 @@ export interface RenderInput {
   /** Resolved engine binary and model path (after setup). */
   binary: string;
   model: string;
+  /** Simulated runs only: the simulator's speed-up and hardware profile (`--time-scale`, `--hardware`). */
+  simulation?: Simulation;
+}
+
+export interface Simulation {
+  timeScale: number;
+  hardware?: string;
 }
 
 export interface EngineAdapter {

@@ -45,7 +45,7 @@ export async function warmupSizes(
   const results: WarmupResult[] = [];
   for (const size of [...sizes].sort((a, b) => a - b)) {
     const prompt = await sizedUserPrompt(target, size, newSalt());
-    const ctx = { target, client: {}, repetitions: 1, clock, signal, onPhase: () => {} };
+    const ctx = { target, repetitions: 1, clock, signal, onPhase: () => {} };
     const r = await sendRequest(ctx, plainRequest(target.model, prompt.text, 4));
     const result: WarmupResult = r.ok
       ? { size, ok: true, promptTokens: r.promptTokens, ttftMs: ((r.firstTokenNs ?? r.endNs) - r.startNs) / 1e6, totalMs: (r.endNs - r.startNs) / 1e6 }
