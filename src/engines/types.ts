@@ -3,7 +3,9 @@ import type { Grid, ParamValue, ArgValue } from "../grid/schema.ts";
 export type EngineKind = "llamacpp" | "vllm" | "sim";
 
 /** Why a point failed to start or run; mapped from the engine's log by the adapter. */
-export type FailureCause = "oom" | "kv_cache_too_small" | "invalid_config" | "bind_failed" | "crashed" | "startup_timeout" | "missing_binary" | "suite_error" | "interrupted";
+export type FailureCause =
+  | "oom" | "kv_cache_too_small" | "invalid_config" | "bind_failed" | "crashed" | "startup_timeout" | "missing_binary"
+  | "readiness_rejected" | "suite_error" | "requests_failed" | "interrupted";
 
 export interface Capabilities {
   /** OpenAI `/v1/chat/completions` streaming with usage. */

@@ -7,7 +7,8 @@ import type { Target } from "./types.ts";
 
 /**
  * Polls until the server answers (/health 200, or /v1/models 200 where there is no /health); a refused
- * connection, 503 "Loading model" or any other status is "not yet". Throws a one-line failure at the deadline.
+ * connection or 503 "Loading model" is "not yet". Throws a one-line failure at the deadline, or at once on
+ * any other status (401, 404, 500: waiting would not change it).
  */
 export async function waitForServer(
   baseUrl: string, opts: { timeoutS: number; apiKey?: string; onStatus?: (line: string) => void; intervalMs?: number; signal?: AbortSignal },
@@ -18,6 +19,7 @@ export async function waitForServer(
   while (!opts.signal?.aborted) {
     const state = await readiness(baseUrl, opts.apiKey);
     if (state.ready) return;
+    if (state.rejected) throw failure(`${baseUrl} is not a server that will become ready: ${state.reason}`, "check --url and --api-key-env");
     last = state.reason;
     opts.onStatus?.(`waiting for ${baseUrl}: ${last} (${Math.round((Date.now() - started) / 1000)}s of ${opts.timeoutS}s)`);
     if (Date.now() >= deadline) break;
