@@ -84,8 +84,7 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
       await runServerGroup(ctx, group);
     } catch (error) {
       thrown ??= { error };
-      stopping.abort();
-      limit.clearQueue();
+      stopping.abort(); // queued groups see it before they start (clearQueue would leave their promises pending)
     }
   };
   try {
