@@ -8,10 +8,14 @@ export function shellArg(arg: string): string {
   return /^[A-Za-z0-9_\-.,/:=@+%]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The variable a secret flag's value comes from, e.g. `--api-key` of vLLM -> VLLM_API_KEY. */
+/** The variable a secret flag's value comes from: `--api-key` -> VLLM_API_KEY (LLAMA_API_KEY), `--hf-token` -> HF_TOKEN. */
 export function secretArgs(args: string[], engine: "vllm" | "llamacpp"): string[] {
-  const name = engine === "vllm" ? "VLLM_API_KEY" : "LLAMA_API_KEY";
-  return args.map((arg, i) => (i > 0 && /^--?[A-Za-z]/.test(args[i - 1]) && isSecretName(args[i - 1]) && !REF_ONLY.test(arg) ? `\${${name}}` : arg));
+  const variable = (flag: string) => {
+    const bare = flag.replace(/^-+/, "");
+    if (bare === "api-key" || bare === "api_key") return engine === "vllm" ? "VLLM_API_KEY" : "LLAMA_API_KEY";
+    return bare.replace(/[^A-Za-z0-9]+/g, "_").toUpperCase();
+  };
+  return args.map((arg, i) => (i > 0 && /^--?[A-Za-z]/.test(args[i - 1]) && isSecretName(args[i - 1]) && !REF_ONLY.test(arg) ? `\${${variable(args[i - 1])}}` : arg));
 }
 
 /**
