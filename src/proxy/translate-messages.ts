@@ -12,9 +12,10 @@ export interface MessageOptions {
 /** Anthropic turns -> OpenAI messages. Objects are built in a fixed key order so equal turns serialize equally. */
 export function translateMessages(messages: AnthropicMessage[], options: MessageOptions): ChatMessage[] {
   const out: ChatMessage[] = [];
+  let callOrder: string[] = [];
   messages.forEach((message, i) => {
-    if (message.role === "user") appendUser(out, message.content, options);
-    else if (message.role === "assistant") appendAssistant(out, message.content, i >= options.thinkingFrom, options);
+    if (message.role === "user") appendUser(out, inCallOrder(message.content, callOrder), options);
+    else if (message.role === "assistant") callOrder = appendAssistant(out, message.content, i >= options.thinkingFrom, options);
     else out.push({ role: "system", content: systemText(message.content, options.onOther) });
   });
   return out;
@@ -44,10 +45,11 @@ function appendUser(out: ChatMessage[], content: AnthropicMessage["content"], op
   if (parts.length) out.push({ role: "user", content: userContent(parts) });
 }
 
-function appendAssistant(out: ChatMessage[], content: AnthropicMessage["content"], keepThinking: boolean, options: MessageOptions): void {
+/** Returns the ids of the turn's tool calls, in order. */
+function appendAssistant(out: ChatMessage[], content: AnthropicMessage["content"], keepThinking: boolean, options: MessageOptions): string[] {
   if (typeof content === "string") {
     out.push({ role: "assistant", content });
-    return;
+    return [];
   }
   const texts: string[] = [];
   const reasoning: string[] = [];
@@ -67,6 +69,26 @@ function appendAssistant(out: ChatMessage[], content: AnthropicMessage["content"
   if (reasoning.length) message.reasoning_content = reasoning.join("\n");
   if (calls.length) message.tool_calls = calls;
   out.push(message);
+  return calls.map((call) => call.id);
+}
+
+/**
+ * Tool results in the order of the calls they answer. Claude Code sends parallel results in completion order,
+ * but most templates (Qwen's `<tool_response>`) carry no id: the model pairs results with calls by position.
+ * The order depends only on the turn and its predecessor, so the bytes stay the same in later requests.
+ */
+function inCallOrder(content: AnthropicMessage["content"], callOrder: string[]): AnthropicMessage["content"] {
+  if (typeof content === "string" || callOrder.length < 2) return content;
+  const rank = (block: (typeof content)[number]) => {
+    const at = block.type === "tool_result" ? callOrder.indexOf(block.tool_use_id) : -1;
+    return at < 0 ? callOrder.length : at;
+  };
+  const results = content.filter((block) => block.type === "tool_result");
+  if (results.length < 2) return content;
+  const sorted = [...results].sort((a, b) => rank(a) - rank(b));
+  if (sorted.every((block, i) => block === results[i])) return content;
+  let next = 0;
+  return content.map((block) => (block.type === "tool_result" ? sorted[next++] : block));
 }
 
 function toolResultText(block: ToolResultBlock, options: MessageOptions): string {
