@@ -119,7 +119,21 @@ export function parseRequest<T>(schema: z.ZodType<T>, body: unknown): T {
   }
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  const issue = innermost(result.error.issues[0]);
   const field = issue.path.length ? issue.path.join(".") : "body";
   throw new ProxyError(400, `${field}: ${issue.message}`);
+}
+
+type Issue = { code: string; path: PropertyKey[]; message: string; errors?: Issue[][] };
+
+/** For a union (string or blocks), the branch that got furthest names the field: `messages.0.content.1.text`, not `messages.0.content`. */
+function innermost(issue: Issue): Issue {
+  if (issue.code !== "invalid_union" || !issue.errors?.length) return issue;
+  let best: Issue | undefined;
+  for (const branch of issue.errors) {
+    if (!branch[0]) continue;
+    const inner = innermost(branch[0]);
+    if (!best || inner.path.length > best.path.length) best = inner;
+  }
+  return best ? { ...best, path: [...issue.path, ...best.path] } : issue;
 }
