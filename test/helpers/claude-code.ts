@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { execa } from "execa";
-import { packagePath } from "../../src/util/paths.ts";
+import { withLock } from "../../src/setup/lock.ts";
+import { cacheDir, packagePath } from "../../src/util/paths.ts";
 
 /** One installed Claude Code CLI: the pinned devDependency, or another version (see scripts/compat-claude.ts). */
 export interface ClaudeCodeInstall {
@@ -16,6 +17,36 @@ export function pinnedClaudeCode(): ClaudeCodeInstall {
   const root = packagePath("node_modules/@anthropic-ai/claude-code");
   const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
   return { version, bin: packagePath("node_modules/.bin/claude") };
+}
+
+const PACKAGE = "@anthropic-ai/claude-code";
+
+/** The newest release on the npm registry (`npm view`). */
+export async function latestClaudeCodeVersion(): Promise<string> {
+  const { stdout } = await execa("npm", ["view", PACKAGE, "version"]);
+  return stdout.trim();
+}
+
+/**
+ * Installs a Claude Code release from the npm registry (its platform binary comes as an optional dependency)
+ * into ~/.cache/tunelab/claude-code/VERSION, once; later calls reuse it.
+ */
+export async function installClaudeCode(version: string, say: (line: string) => void = () => {}): Promise<ClaudeCodeInstall> {
+  const dir = cacheDir("claude-code", version);
+  const bin = join(dir, "node_modules", ".bin", "claude");
+  mkdirSync(dirname(dir), { recursive: true });
+  await withLock(`${dir}.lock`, async () => {
+    if (existsSync(bin)) return;
+    say(`installing ${PACKAGE}@${version} into ${dir}`);
+    const staging = `${dir}.tmp-${process.pid}`;
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    await execa("npm", ["install", "--prefix", staging, "--no-save", "--no-audit", "--no-fund", `${PACKAGE}@${version}`]);
+    renameSync(staging, dir);
+  });
+  const { stdout } = await execa(bin, ["--version"]);
+  if (!stdout.startsWith(version)) throw new Error(`${bin} --version says ${JSON.stringify(stdout)}, expected ${version} (did its postinstall run?)`);
+  return { version, bin };
 }
 
 /** Claude Code's `--output-format stream-json` lines (system init, assistant and user turns, the final result). */
