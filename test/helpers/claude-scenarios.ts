@@ -141,9 +141,10 @@ function checkPrefix(earlier: AgentTurn, later: AgentTurn): string[] {
   const a = earlier.request.text;
   const b = later.request.text;
   const spans = jsonSpans(a);
-  const end = spans.messageEnds.at(-1) ?? 0;
+  const end = spans.messageEnds.at(-1);
   const problems: string[] = [];
-  if (b.slice(0, end) !== a.slice(0, end)) {
+  if (!end) problems.push(`turn ${earlier.turn}'s body has no messages array to compare`);
+  else if (b.slice(0, end) !== a.slice(0, end)) {
     let i = 0;
     while (a[i] === b[i]) i++;
     problems.push(`turn ${later.turn} changed turn ${earlier.turn}'s bytes at offset ${i}: ${JSON.stringify(a.slice(i, i + 60))} -> ${JSON.stringify(b.slice(i, i + 60))}`);
