@@ -121,7 +121,7 @@ export async function runClaudeCode(options: ClaudeRunOptions): Promise<ClaudeRu
   const timer = setTimeout(() => {
     timedOut = true;
     if (child.pid) process.kill(-child.pid, "SIGKILL");
-  }, options.timeoutMs ?? 240_000);
+  }, options.timeoutMs ?? 360_000);
   const result = await child;
   clearTimeout(timer);
   rmSync(home, { recursive: true, force: true });
