@@ -54,6 +54,7 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
       simulated: !!opts.simulate, timeScale, launcher: launcherKind, labVersion: labVersion(),
     });
   }
+  await launcher.prepare?.({ options: grid.launcher.options, engine: opts.simulate ? "sim" : grid.engine, note: (line) => opts.progress.note(line) });
   const engine = await resolveEngine(grid, file, { ...opts, onSetup: (line) => opts.progress.note(line) });
   if (previous) checkResume(outDir, previous, loaded, { simulated: engine.simulated, hardware: engine.simulation?.hardware, model: engine.model, binary: engine.simulated ? undefined : engine.binary });
   const paramNames = Object.keys(grid.matrix);
