@@ -2,7 +2,7 @@ import { engineFor } from "../engines/registry.ts";
 import type { LaunchSpec } from "../engines/types.ts";
 import { expandGrid, type Point } from "../grid/expand.ts";
 import type { Grid } from "../grid/schema.ts";
-import { redactArgs, redactEnv, redactText } from "../util/secrets.ts";
+import { redactArgs, redactEnv, redactText, registerTree } from "../util/secrets.ts";
 
 /** Shell-quotes one argument for display. */
 function quote(arg: string): string {
@@ -17,6 +17,7 @@ export function commandLine(spec: LaunchSpec): string {
 export function dryRun(
   grid: Grid, opts: { simulate?: boolean; binary?: string; model?: string; timeScale?: number; hardware?: string },
 ): Array<{ point: Point; spec: LaunchSpec }> {
+  registerTree(grid);
   const kind = opts.simulate ? "sim" : grid.engine;
   const simulation = opts.simulate ? { timeScale: opts.timeScale ?? 1, hardware: opts.hardware } : undefined;
   const adapter = engineFor(kind);

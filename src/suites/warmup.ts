@@ -1,6 +1,7 @@
 import { readiness } from "../client/server-probe.ts";
 import type { Clock } from "../client/types.ts";
 import { failure } from "../errors.ts";
+import { e2elMsOf, ttftMsOf } from "../metrics/request-times.ts";
 import { newSalt, sizedUserPrompt } from "./prompt.ts";
 import { plainRequest, sendRequest } from "./send.ts";
 import type { Target } from "./types.ts";
@@ -50,7 +51,7 @@ export async function warmupSizes(
     const ctx = { target, repetitions: 1, clock, signal, onPhase: () => {} };
     const r = await sendRequest(ctx, plainRequest(target.model, prompt.text, 4));
     const result: WarmupResult = r.ok
-      ? { size, ok: true, promptTokens: r.promptTokens, ttftMs: ((r.firstTokenNs ?? r.endNs) - r.startNs) / 1e6, totalMs: (r.endNs - r.startNs) / 1e6 }
+      ? { size, ok: true, promptTokens: r.promptTokens, ttftMs: ttftMsOf(r), totalMs: e2elMsOf(r) }
       : { size, ok: false, error: r.error };
     results.push(result);
     onResult?.(result);
