@@ -23,7 +23,7 @@ beforeAll(async () => {
   const sink = () => new PassThrough().on("data", (d: Buffer) => simLog.push(d.toString()));
   [real, liveFlags] = await Promise.all([startRealVllm([
     "--enforce-eager", "--dtype", "float32", "--enable-prompt-tokens-details", "--tool-call-parser", "hermes", "--enable-auto-tool-choice",
-    "--structured-outputs-config", JSON.stringify({ disable_any_whitespace: true }),
+    "--structured-outputs-config", JSON.stringify({ backend: "xgrammar", disable_any_whitespace: true }),
   ]), realServeFlags()]);
   process.stderr.write(`[vllm-parity] real vLLM ready in ${real.startupS.toFixed(1)} s\n`);
   sim = await startSimServer({
