@@ -13,23 +13,25 @@ const dir = mkdtempSync(join(tmpdir(), "tunelab-proxies-"));
 const bench = (args: string[]) => execa("node", ["bin/bench.mjs", ...args], { reject: false });
 
 describe("sidecar configs", () => {
-  it("LiteLLM: seed 000's shape, the engine's key only by reference", () => {
-    const config = parse(litellmConfig({ upstream: "http://127.0.0.1:8000", model: "glm", upstreamKeyEnv: "VLLM_API_KEY" }));
+  it("LiteLLM: seed 000's shape, the engine's key only by reference (it goes to the environment)", () => {
+    const config = parse(litellmConfig({ upstream: "http://127.0.0.1:8000", model: "glm", upstreamKey: "sk-engine-secret" }));
     expect(config).toEqual({
       model_list: ["glm", "claude-*"].map((model_name) => ({
         model_name, litellm_params: { model: "openai/glm", api_base: "http://127.0.0.1:8000/v1", api_key: "os.environ/TUNELAB_UPSTREAM_KEY" },
       })),
       litellm_settings: { drop_params: true, use_chat_completions_url_for_anthropic_messages: true },
     });
+    expect(JSON.stringify(config)).not.toContain("sk-engine-secret");
   });
   it("claude-code-router: one provider, every request routed to it, the key as $NAME", () => {
-    const config = JSON.parse(ccrConfig({ upstream: "http://127.0.0.1:8000", model: "glm", upstreamKeyEnv: "VLLM_API_KEY" }, "127.0.0.1", 4567));
+    const config = JSON.parse(ccrConfig({ upstream: "http://127.0.0.1:8000", model: "glm", upstreamKey: "sk-engine-secret" }, "127.0.0.1", 4567));
     expect(config).toMatchObject({
       HOST: "127.0.0.1", PORT: 4567,
-      Providers: [{ name: "lab", api_base_url: "http://127.0.0.1:8000/v1/chat/completions", api_key: "$VLLM_API_KEY", models: ["glm"] }],
+      Providers: [{ name: "lab", api_base_url: "http://127.0.0.1:8000/v1/chat/completions", api_key: "$TUNELAB_UPSTREAM_KEY", models: ["glm"] }],
       Router: { default: "lab,glm" },
     });
     expect(config.APIKEY).toBeUndefined();
+    expect(JSON.stringify(config)).not.toContain("sk-engine-secret");
   });
   it("claude-code-router is the pinned npm dependency", () => {
     expect(ccrCli().version).toBe("2.0.0");
@@ -55,22 +57,22 @@ describe("grids/proxies.yaml on the tiny llama-server, real LiteLLM and claude-c
     expect(r.exitCode, r.stderr).toBe(0);
     const rows = readCsv(join(out, "points.csv"));
     const viaDirect = rows.filter((row) => row.path === "direct");
-    expect(viaDirect.map((row) => `${row.scenario}@${row.concurrency}`)).toEqual([
+    expect(viaDirect.map((row) => `${row.scenario}@${row.scenario_concurrency}`)).toEqual([
       "direct@1", "proxy@1", "litellm@1", "ccr@1", "direct@32", "proxy@32", "litellm@32", "ccr@32",
     ]);
     for (const row of viaDirect) {
       expect(row.status, row.failure_detail).toBe("ok");
       expect(Number(row.errors)).toBe(0);
-      expect(Number(row.requests)).toBe(row.concurrency === "1" ? 4 : 32); // 4 per path, in rounds of 32 at c32
+      expect(Number(row.requests_sent)).toBe(row.scenario_concurrency === "1" ? 4 : 32); // 4 per path, in rounds of 32 at c32
       if (row.scenario !== "ccr") expect(Number(row.output_tokens_mean), row.scenario).toBe(4); // ccr does not ask for stream usage
       expect(Number(row.ttft_ms_p50)).toBeGreaterThan(0);
       if (row.scenario === "direct") continue;
       for (const c of ["proxy_added_ttft_ms", "proxy_added_ttft_ms_p99"]) expect(Number.isFinite(Number(row[c])) && row[c] !== "", c).toBe(true);
-      expect(Number(row.proxy_added_ttft_ms)).toBeCloseTo(Number(row.ttft_ms_p50) - Number(viaDirect.find((d) => d.scenario === "direct" && d.concurrency === row.concurrency)!.ttft_ms_p50), 1);
+      expect(Number(row.proxy_added_ttft_ms)).toBeCloseTo(Number(row.ttft_ms_p50) - Number(viaDirect.find((d) => d.scenario === "direct" && d.scenario_concurrency === row.scenario_concurrency)!.ttft_ms_p50), 1);
     }
     // `path: litellm`: LiteLLM is the suites' target, and the proxy suite measures it against direct
     const viaLitellm = rows.filter((row) => row.path === "litellm");
-    expect(viaLitellm.map((row) => `${row.status}/${row.scenario}@${row.concurrency}`)).toEqual(["ok/direct@1", "ok/litellm@1", "ok/direct@32", "ok/litellm@32"]);
+    expect(viaLitellm.map((row) => `${row.status}/${row.scenario}@${row.scenario_concurrency}`)).toEqual(["ok/direct@1", "ok/litellm@1", "ok/direct@32", "ok/litellm@32"]);
 
     // one engine start, each sidecar started once for it (the path and the suite share LiteLLM), and really used
     const logs = readdirSync(join(out, "logs")).sort();

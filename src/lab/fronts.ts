@@ -6,7 +6,8 @@ export interface FrontsBase {
   /** The engine's OpenAI-compatible URL and served name. */
   upstream: string;
   model: string;
-  upstreamKeyEnv?: string;
+  /** The engine's key, if it wants one. */
+  upstreamKey?: string;
   /** The run directory: sidecar files go to `sidecars/<id>-<kind>/`, logs to `logs/<id>-<kind>.log`. */
   runDir: string;
   id: string;
@@ -29,7 +30,7 @@ export class Fronts {
     if (!running) {
       const { runDir, id } = this.base;
       running = sidecarFor(kind).start({
-        ...this.base, dir: join(runDir, "sidecars", `${id}-${kind}`), logFile: join(runDir, "logs", `${id}-${kind}.log`),
+        ...this.base, dir: join(runDir, "sidecars", `${id}-${kind}`), logFile: join(runDir, "logs", `${this.logId(kind)}.log`),
       });
       running.catch(() => {}); // reported to whoever awaits it
       this.started.set(kind, running);
@@ -37,9 +38,17 @@ export class Fronts {
     return running;
   }
 
-  async closeAll(): Promise<void> {
+  /** The name of a sidecar's log in the run's logs/ folder (without .log). */
+  logId(kind: string): string {
+    return `${this.base.id}-${kind}`;
+  }
+
+  /** Stops every sidecar; returns the kinds that were started (their logs to scrub). */
+  async closeAll(): Promise<string[]> {
+    const kinds = [...this.started.keys()];
     const all = [...this.started.values()];
     this.started.clear();
     await Promise.allSettled(all.map(async (p) => (await p).stop()));
+    return kinds;
   }
 }

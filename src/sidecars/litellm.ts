@@ -6,8 +6,8 @@ import { ensureLitellm } from "../setup/litellm.ts";
 import { startSidecarProcess } from "./process.ts";
 import type { Sidecar, SidecarRequest } from "./types.ts";
 
-/** Carries the engine's key into LiteLLM by reference (`os.environ/...`), so the config file never holds it. */
-const KEY_VAR = "TUNELAB_UPSTREAM_KEY";
+/** Carries the engine's key into LiteLLM's environment, referenced from the config (`os.environ/...`), so no file holds it. */
+export const UPSTREAM_KEY_VAR = "TUNELAB_UPSTREAM_KEY";
 
 /**
  * LiteLLM's proxy as seeds 000 and 004 run it: a `model_list` routing the engine's name and every `claude-*`
@@ -16,8 +16,8 @@ const KEY_VAR = "TUNELAB_UPSTREAM_KEY";
  * without it LiteLLM 1.108 sends `/v1/messages` for `openai/` models to the engine's Responses API
  * (`/v1/responses`, with max_output_tokens raised to at least 16), not to the chat completions every other path uses.
  */
-export function litellmConfig(req: Pick<SidecarRequest, "upstream" | "model" | "upstreamKeyEnv">): string {
-  const params = { model: `openai/${req.model}`, api_base: `${req.upstream}/v1`, api_key: req.upstreamKeyEnv ? `os.environ/${KEY_VAR}` : "none" };
+export function litellmConfig(req: Pick<SidecarRequest, "upstream" | "model" | "upstreamKey">): string {
+  const params = { model: `openai/${req.model}`, api_base: `${req.upstream}/v1`, api_key: req.upstreamKey ? `os.environ/${UPSTREAM_KEY_VAR}` : "none" };
   return stringify({
     model_list: [req.model, "claude-*"].map((name) => ({ model_name: name, litellm_params: params })),
     litellm_settings: { drop_params: true, use_chat_completions_url_for_anthropic_messages: true },
@@ -41,7 +41,7 @@ export const litellmSidecar: Sidecar = {
       env: {
         LITELLM_MASTER_KEY: masterKey,
         LITELLM_LOCAL_MODEL_COST_MAP: "True", // the bundled price list: no fetch from GitHub at startup
-        ...(req.upstreamKeyEnv ? { [KEY_VAR]: `\${${req.upstreamKeyEnv}}` } : {}),
+        ...(req.upstreamKey ? { [UPSTREAM_KEY_VAR]: req.upstreamKey } : {}),
       },
       readinessPath: "/health/liveliness",
     });

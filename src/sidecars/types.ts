@@ -4,8 +4,8 @@ export interface SidecarRequest {
   upstream: string;
   /** The engine's served model name: what the sidecar sends upstream. */
   model: string;
-  /** Variable holding the engine's API key, if it wants one: passed on by reference, never written to a file. */
-  upstreamKeyEnv?: string;
+  /** The engine's API key, if it wants one: handed to a sidecar process in its environment, never written to a file. */
+  upstreamKey?: string;
   /** Folder for the sidecar's own files (config, home); created when needed. */
   dir: string;
   /** Its log (both streams). */

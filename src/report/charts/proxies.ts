@@ -57,7 +57,7 @@ export function proxiesSection(run: LoadedRun): PageSection | undefined {
   const table = rows.map((r) => [
     escapeHtml(streams(r.concurrency)), escapeHtml(r.scenario), ms(metricOf(r, "ttft_ms_p50")), ms(metricOf(r, "ttft_ms_p99")),
     r.scenario === "direct" ? "-" : ms(metricOf(r, "proxy_added_ttft_ms")), r.scenario === "direct" ? "-" : ms(metricOf(r, "proxy_added_ttft_ms_p99")),
-    r.scenario === "direct" ? "-" : ms(metricOf(r, "proxy_added_itl_ms")), String(r.values.requests ?? ""), String(r.values.errors ?? ""),
+    r.scenario === "direct" ? "-" : ms(metricOf(r, "proxy_added_itl_ms")), String(r.values.requests_sent ?? ""), String(r.values.errors ?? ""),
   ]);
   const header = ["concurrency", "path", "TTFT p50 (ms)", "TTFT p99 (ms)", "added TTFT p50 (ms)", "added TTFT p99 (ms)", "added per-chunk delay (ms)", "requests", "errors"];
   return { title: "What each proxy adds", html: `<p>Measured side by side in the same rounds (paths taking turns); added = through the proxy minus direct.</p>\n${htmlTable(header, table)}` };
