@@ -20,6 +20,8 @@ export function pinnedClaudeCode(): ClaudeCodeInstall {
 }
 
 const PACKAGE = "@anthropic-ai/claude-code";
+/** Carries a front's key to `bench claude --api-key-env`. */
+const FRONT_KEY_VAR = "TUNELAB_FRONT_KEY";
 
 /** The newest release on the npm registry (`npm view`). */
 export async function latestClaudeCodeVersion(): Promise<string> {
@@ -69,6 +71,8 @@ export interface ClaudeResult extends ClaudeEvent {
 export interface ClaudeRunOptions {
   /** The Anthropic-compatible base URL (`bench claude --url`). */
   baseUrl: string;
+  /** The key that endpoint wants, if any: put in the environment and named by `bench claude --api-key-env`. */
+  apiKey?: string;
   prompt: string;
   /** The project directory Claude Code works in. */
   cwd: string;
@@ -105,7 +109,11 @@ export async function runClaudeCode(options: ClaudeRunOptions): Promise<ClaudeRu
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !/^(ANTHROPIC_|CLAUDE)/.test(key)) env[key] = value;
   Object.assign(env, { HOME: home, PATH: [dirname(claude.bin), env.PATH].join(delimiter), CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", NO_COLOR: "1" });
-  const benchArgs = ["claude", "--url", options.baseUrl, ...(options.maxOutputTokens ? ["--max-output-tokens", String(options.maxOutputTokens)] : []), ...(options.benchArgs ?? [])];
+  if (options.apiKey) env[FRONT_KEY_VAR] = options.apiKey;
+  const benchArgs = [
+    "claude", "--url", options.baseUrl, ...(options.maxOutputTokens ? ["--max-output-tokens", String(options.maxOutputTokens)] : []),
+    ...(options.apiKey ? ["--api-key-env", FRONT_KEY_VAR] : []), ...(options.benchArgs ?? []),
+  ];
   const claudeArgs = ["-p", options.prompt, "--output-format", "stream-json", "--verbose", ...(options.claudeArgs ?? [])];
   const started = Date.now();
   // Its own process group, so a timeout stops bench and the claude it started together.

@@ -38,7 +38,7 @@ export async function maxTokensRoundTrip(row: CompatRow, engineUrl: string, maxO
   if (!front) return outcome;
   const project = mkdtempSync(join(tmpdir(), "tunelab-claude-3a-"));
   try {
-    const run = await runClaudeCode({ baseUrl: front.baseUrl, prompt: "Say hello.", cwd: project, maxOutputTokens, ...options });
+    const run = await runClaudeCode({ baseUrl: front.baseUrl, apiKey: front.apiKey, prompt: "Say hello.", cwd: project, maxOutputTokens, ...options });
     outcome.run = run;
     const expected = `response exceeded the ${maxOutputTokens} output token maximum`;
     if (run.timedOut) outcome.problems.push(`timed out: ${describeRun(run)}`);
@@ -68,7 +68,7 @@ export async function agentLoop(row: CompatRow, options: ScenarioOptions = {}): 
     front = await row.start({ url: upstream.url, kind: "openai" });
     if (!front) return outcome;
     const prompt = `Read ${project.files.notes.path} and tell me the code word.`;
-    const run = await runClaudeCode({ baseUrl: front.baseUrl, prompt, cwd: project.dir, ...options });
+    const run = await runClaudeCode({ baseUrl: front.baseUrl, apiKey: front.apiKey, prompt, cwd: project.dir, ...options });
     outcome.run = run;
     outcome.turns = turns;
     outcome.problems.push(...checkRun(run, project), ...checkTurns(turns, project));

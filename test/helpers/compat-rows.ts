@@ -1,3 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fetchText, modelOf } from "../../src/client/server-probe.ts";
+import { sidecarFor } from "../../src/sidecars/registry.ts";
 import { startBenchProxy } from "./bench-proxy-cli.ts";
 
 /** What a front is put in front of: the tiny llama-server itself, or another OpenAI-compatible server (a scripted one). */
@@ -12,6 +17,8 @@ export interface Front {
   /** Its own log, for failure reports. */
   log(): string;
   stop(): Promise<void>;
+  /** The key Claude Code must send, when the front wants one (given to `bench claude --api-key-env`). */
+  apiKey?: string;
 }
 
 /**
@@ -50,4 +57,34 @@ export const llamaNativeRow: CompatRow = {
   },
 };
 
-export const compatRows: CompatRow[] = [labProxyRow(), llamaNativeRow];
+/**
+ * A proxy the lab starts as a sidecar (src/sidecars: LiteLLM with seed 000's config, claude-code-router), in front
+ * of the upstream's served model, exactly as `path: litellm | ccr` runs it in a grid.
+ */
+export function sidecarRow(kind: "litellm" | "ccr"): CompatRow {
+  const sidecar = sidecarFor(kind);
+  return {
+    name: sidecar.title,
+    async start(upstream) {
+      const models = await fetchText(`${upstream.url}/v1/models`);
+      const model = models && modelOf(models);
+      if (!model) throw new Error(`${upstream.url}/v1/models named no model`);
+      const dir = mkdtempSync(join(tmpdir(), `tunelab-compat-${kind}-`));
+      const logFile = join(dir, `${kind}.log`);
+      const running = await sidecar.start({ upstream: upstream.url, model, dir, logFile, startupTimeoutMs: 300_000 });
+      let kept: string | undefined; // the log, read once it is stopped and its folder removed
+      return {
+        baseUrl: running.url,
+        apiKey: running.apiKey,
+        log: () => kept ?? readFileSync(logFile, "utf8"),
+        async stop() {
+          await running.stop();
+          kept = readFileSync(logFile, "utf8");
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+}
+
+export const compatRows: CompatRow[] = [labProxyRow(), llamaNativeRow, sidecarRow("ccr"), sidecarRow("litellm")];
