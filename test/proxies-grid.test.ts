@@ -76,7 +76,10 @@ describe("grids/proxies.yaml on the tiny llama-server, real LiteLLM and claude-c
 
     // one engine start, each sidecar started once for it (the path and the suite share LiteLLM), and really used
     const logs = readdirSync(join(out, "logs")).sort();
-    expect(logs).toHaveLength(3);
+    const id = viaDirect[0].server_id;
+    expect(logs).toEqual([`${id}-ccr.log`, `${id}-litellm.log`, `${id}-proxy.log`, `${id}.log`]);
+    const proxyLog = readFileSync(join(out, "logs", `${id}-proxy.log`), "utf8"); // `bench proxy`, its own process
+    expect(proxyLog.match(/POST \/v1\/messages 200/g)!.length).toBeGreaterThanOrEqual(4 + 32);
     const litellmLog = readFileSync(join(out, "logs", logs.find((f) => f.endsWith("-litellm.log"))!), "utf8");
     expect(litellmLog.match(/Uvicorn running on http:\/\/127\.0\.0\.1:\d+/g)).toHaveLength(1);
     expect(litellmLog.match(/"POST \/v1\/messages HTTP\/1\.1" 200/g)!.length).toBeGreaterThanOrEqual(2 * (4 + 32));

@@ -22,7 +22,7 @@ export function knownPaths(): string[] {
 /**
  * The way requests reach the engine, as a grid or `bench run` chooses it: `direct` (the engine's OpenAI API),
  * `native` (the engine's own /v1/messages), a proxy the lab starts in front of this engine (`proxy`: the built-in
- * one in-process; `litellm`, `ccr`: LiteLLM and claude-code-router as child processes), or the URL of a proxy
+ * one as `bench proxy`; `litellm`, `ccr`: LiteLLM and claude-code-router), each in its own process, or the URL of a proxy
  * someone else runs, speaking Anthropic. Proxies belong to `fronts`, which stops them with the engine.
  */
 export async function openPath(path: string, spec: LaunchSpec, fronts: Fronts): Promise<OpenedPath> {

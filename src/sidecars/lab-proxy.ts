@@ -1,12 +1,24 @@
+import { packagePath } from "../util/paths.ts";
+import { UPSTREAM_KEY_VAR } from "./litellm.ts";
+import { startSidecarProcess } from "./process.ts";
 import type { Sidecar } from "./types.ts";
 
-/** The lab's own Claude-compatible proxy (`bench proxy`), started in this process: no child, nothing to outlive bench. */
+/**
+ * The lab's own Claude-compatible proxy, run as users run it: `bench proxy` in its own process, so that, like
+ * LiteLLM and claude-code-router, it never shares the load generator's event loop (at 32 streams it would).
+ */
 export const labProxySidecar: Sidecar = {
   kind: "proxy",
   title: "tunelab proxy",
-  async start(req) {
-    const { startProxy } = await import("../proxy/index.ts");
-    const proxy = await startProxy({ upstream: req.upstream, port: 0, host: "127.0.0.1", upstreamKey: req.upstreamKey, modelMap: [`claude-*=${req.model}`] });
-    return { kind: "proxy", url: proxy.url, stop: () => proxy.close(), logTail: () => "" };
+  start(req) {
+    return startSidecarProcess("proxy", req, {
+      command: process.execPath,
+      args: (host, port) => [
+        packagePath("bin", "bench.mjs"), "proxy", "--upstream", req.upstream, "--host", host, "--port", String(port),
+        "--model-map", `claude-*=${req.model}`, ...(req.upstreamKey ? ["--upstream-key-env", UPSTREAM_KEY_VAR] : []),
+      ],
+      env: req.upstreamKey ? { [UPSTREAM_KEY_VAR]: req.upstreamKey } : {},
+      readinessPath: "/health",
+    });
   },
 };

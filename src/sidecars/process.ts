@@ -21,7 +21,8 @@ export interface SidecarProcess {
 export async function startSidecarProcess(kind: string, req: SidecarRequest, proc: SidecarProcess): Promise<RunningSidecar> {
   const handle = await localLauncher.start({
     render: (host, port) => ({
-      engine: "command", command: proc.command, args: proc.args(host, port), env: proc.env, host, port,
+      // TUNELAB_SIDECAR names its folder: the one mark every sidecar process carries, whatever its command line
+      engine: "command", command: proc.command, args: proc.args(host, port), env: { TUNELAB_SIDECAR: req.dir, ...proc.env }, host, port,
       baseUrl: `http://${host}:${port}`, servedName: req.model,
       readiness: { path: proc.readinessPath, loadingStatuses: [503] },
       capabilities: { openaiChat: false, anthropicMessages: true, tokenize: null, resetPrefixCache: null, metrics: null },
