@@ -8,6 +8,7 @@ import { readCsv } from "../src/results/csv.ts";
 import { ccrConfig, ccrCli } from "../src/sidecars/ccr.ts";
 import { litellmConfig } from "../src/sidecars/litellm.ts";
 import { processesMatching, processesMentioning } from "./helpers/engine-procs.ts";
+import { startTinyServer } from "./helpers/tiny-server.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "tunelab-proxies-"));
 const bench = (args: string[]) => execa("node", ["bin/bench.mjs", ...args], { reject: false });
@@ -97,6 +98,21 @@ describe("grids/proxies.yaml on the tiny llama-server, real LiteLLM and claude-c
     expect(readFileSync(join(report, "index.html"), "utf8")).toContain("What each proxy adds");
     expect(processesMentioning(out)).toEqual([]);
   }, 900_000);
+
+  it("bench run --suite proxy against an engine starts the proxies in front of it, and stops them", async () => {
+    const engine = await startTinyServer();
+    try {
+      const out = join(dir, "bench-run");
+      const r = await bench(["run", "--url", engine.baseUrl, "--suite", "proxy", "--set", "proxy.proxies=[proxy,ccr]", "--set", "proxy.requests=3", "--set", "proxy.output_tokens=4", "--out", out, "--progress", "plain"]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const rows = readCsv(join(out, "points.csv"));
+      expect(rows.map((row) => `${row.status}/${row.scenario}/${row.requests_sent}`)).toEqual(["ok/direct/3", "ok/proxy/3", "ok/ccr/3"]);
+      expect(readdirSync(join(out, "logs")).sort()).toEqual(["run-ccr.log", "run-proxy.log"]);
+      expect(processesMentioning(out)).toEqual([]);
+    } finally {
+      await engine.stop();
+    }
+  }, 300_000);
 
   it("no sidecar outlives a bench killed with SIGKILL", async () => {
     const out = join(dir, "killed");
