@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { EngineInfo } from "./engine-info.ts";
 import type { ModelRule } from "./model-map.ts";
+import type { ProxyObserver } from "./observe.ts";
 import type { ResolvedProxyOptions } from "./options.ts";
 import type { TokenCounter } from "./token-count.ts";
 import type { Upstream } from "./upstream.ts";
@@ -12,6 +13,8 @@ export interface ProxyContext {
   engine: EngineInfo;
   counter: TokenCounter;
   rules: ModelRule[];
+  /** Watchers of every /v1/messages exchange (recording, cache doctor); empty by default. */
+  observers: ProxyObserver[];
 }
 
 export function newMessageId(): string {

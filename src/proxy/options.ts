@@ -24,6 +24,12 @@ export const proxyOptionsSchema = z.object({
   maxBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
   /** One line per request (method, path, status, duration); never keys or bodies. */
   log: z.custom<(line: string) => void>((v) => typeof v === "function").optional(),
+  /** Append every /v1/messages request and its outcome to this trace file (JSONL, mode 0600). */
+  record: z.string().min(1).optional(),
+  /** Log one line per prefix-cache break between consecutive requests of a Claude Code conversation. */
+  cacheDoctor: z.boolean().default(false),
+  /** Where warnings and cache-doctor lines go (default: stderr). */
+  notice: z.custom<(line: string) => void>((v) => typeof v === "function").optional(),
 });
 
 export type ProxyOptions = z.input<typeof proxyOptionsSchema>;

@@ -12,6 +12,8 @@ interface ProxyFlags {
   upstreamKeyEnv?: string;
   thinking: "auto" | "off" | "on";
   quiet?: boolean;
+  record?: string;
+  cacheDoctor?: boolean;
 }
 
 /** `bench proxy`: the Claude-compatible proxy in front of a vLLM or llama-server engine, until Ctrl-C. */
@@ -28,6 +30,8 @@ export function register(program: Command): void {
     .option("--upstream-key-env <name>", "environment variable holding the engine's API key")
     .addOption(new Option("--thinking <mode>", "auto = follow each request; off = never reason; on = always reason and show it").choices(["auto", "off", "on"]).default("auto"))
     .option("--quiet", "no per-request log lines")
+    .option("--record <file>", "append every request (prompt and file contents included) and its outcome to this JSONL trace (mode 0600)")
+    .option("--cache-doctor", "log one line per prefix-cache break between consecutive requests of a Claude Code conversation")
     .action(async (flags: ProxyFlags) => {
       const proxy = await startProxy({
         upstream: flags.upstream,
@@ -39,6 +43,8 @@ export function register(program: Command): void {
         upstreamKey: secretFromEnv(flags.upstreamKeyEnv, "--upstream-key-env"),
         thinking: flags.thinking,
         log: flags.quiet ? undefined : (line) => process.stderr.write(`proxy: ${line}\n`),
+        record: flags.record,
+        cacheDoctor: flags.cacheDoctor ?? false,
       });
       process.stderr.write(`proxy: listening on ${proxy.url} -> ${flags.upstream} (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {
