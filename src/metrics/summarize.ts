@@ -2,10 +2,12 @@ import type { RequestRecord } from "../client/types.ts";
 import type { Cell } from "../results/columns.ts";
 import { e2elMs } from "./e2el.ts";
 import { goodputReqS, type Slo } from "./goodput.ts";
+import { hitRatio, idealHitRatio } from "./hit-ratio.ts";
 import { itlMs } from "./itl.ts";
 import { peakOutputTokS } from "./peak-throughput.ts";
 import { perUserOutputTokS } from "./per-user.ts";
 import { distribution, mean } from "./percentile.ts";
+import { sendLagMs } from "./send-lag.ts";
 import { acrossRepetitions } from "./repetitions.ts";
 import { spanOf, throughput, type Window } from "./throughput.ts";
 import { tpotMs } from "./tpot.ts";
@@ -28,6 +30,7 @@ export function summarizeRepetition(rep: Repetition, slo: Slo = {}): Record<stri
   const tpot = distribution(tpotMs(records));
   const itl = distribution(itlMs(records));
   const e2el = distribution(e2elMs(records));
+  const lag = distribution(sendLagMs(records));
   const tp = throughput(records, window);
   const ok = records.filter((r) => r.ok);
   return {
@@ -46,6 +49,9 @@ export function summarizeRepetition(rep: Repetition, slo: Slo = {}): Record<stri
     prompt_tokens_mean: mean(ok.flatMap((r) => (r.promptTokens === undefined ? [] : [r.promptTokens]))),
     output_tokens_mean: mean(ok.flatMap((r) => (r.outputTokens === undefined ? [] : [r.outputTokens]))),
     cached_tokens_mean: mean(ok.flatMap((r) => (r.cachedTokens === undefined ? [] : [r.cachedTokens]))),
+    hit_ratio: hitRatio(records),
+    ideal_hit_ratio: idealHitRatio(records),
+    send_lag_ms_mean: lag.mean, send_lag_ms_p50: lag.p50, send_lag_ms_p99: lag.p99,
   };
 }
 

@@ -22,6 +22,8 @@ export const METRIC_COLUMNS = [
   "startup_s",
   "server_prompt_ms_mean", "tool_calls_ok", "cache_reset",
   "proxy_added_ttft_ms", "proxy_added_itl_ms",
+  "hit_ratio", "ideal_hit_ratio", "send_lag_ms_mean", "send_lag_ms_p50", "send_lag_ms_p99",
+  "sessions", "session_wall_s", "prompt_tokens_total", "output_tokens_total", "skipped_too_long",
 ] as const;
 
 export const TRAILING_COLUMNS = [
@@ -40,6 +42,7 @@ export const REQUEST_COLUMNS = [
   "point_id", "suite", "scenario", "repetition", "request_index", "ok", "error", "concurrency",
   "gate_wait_ns", "start_ns", "first_token_ns", "end_ns", "chunks", "itl_ns_mean",
   "prompt_tokens", "output_tokens", "cached_tokens",
+  "session", "turn", "scheduled_ns", "ideal_cached_tokens",
 ] as const;
 
 /** manifest.json: schema_version is bumped when columns are added. */
