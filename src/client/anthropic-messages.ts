@@ -48,7 +48,7 @@ export async function streamMessages(
 }
 
 /** streamMessages for a body serialized ahead of time (the replay sends on schedule with nothing left to do). */
-export async function streamMessagesPayload(target: ChatTarget, payload: string, clock: Clock, opts: StreamOptions = {}): Promise<RequestRecord> {
+export async function streamMessagesPayload(target: ChatTarget, payload: string | Buffer, clock: Clock, opts: StreamOptions = {}): Promise<RequestRecord> {
   const state: MessagesState = { text: "", tools: [], toolAt: new Map() };
   const headers = { "anthropic-version": "2023-06-01", ...anthropicHeaders(target.apiKey) };
   const record = await streamRequest(`${target.baseUrl}/v1/messages`, headers, payload, clock, opts, (rec, data, event, now) =>

@@ -42,7 +42,7 @@ export async function streamChat(
 }
 
 /** streamChat for a body serialized ahead of time, which must ask for streaming with usage itself. */
-export async function streamChatPayload(target: ChatTarget, payload: string, clock: Clock, opts: StreamOptions = {}): Promise<RequestRecord> {
+export async function streamChatPayload(target: ChatTarget, payload: string | Buffer, clock: Clock, opts: StreamOptions = {}): Promise<RequestRecord> {
   const state = { text: "", tools: [] as ToolCall[] };
   const record = await streamRequest(`${target.baseUrl}/v1/chat/completions`, authHeaders(target.apiKey), payload, clock, opts, (rec, data, _event, now) =>
     onChatData(data, now, rec, state),

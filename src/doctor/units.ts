@@ -21,15 +21,18 @@ export function commonUnits(a: readonly number[], b: readonly number[]): number 
 /**
  * An unbounded prefix cache over units, with vLLM's scheme: chained hashes of full blocks. `lookup` gives the
  * units a request could read from it (leading blocks seen before); `insert` adds a request's blocks.
+ * Block hashes (two 32-bit halves) live in an open-addressing table of typed arrays: millions of blocks make
+ * no garbage for the collector, which would otherwise pause a replay that runs right after planning.
  */
 export class IdealPrefixCache {
-  private readonly seen = new Set<string>();
+  private keys = new Uint32Array(1 << 16);
+  private used = 0;
   constructor(private readonly blockSize = 16) {}
 
   lookup(units: readonly number[]): number {
     let hit = 0;
-    this.walk(units, (key) => {
-      if (!this.seen.has(key)) return false;
+    this.walk(units, (a, b) => {
+      if (!this.has(a, b)) return false;
       hit += this.blockSize;
       return true;
     });
@@ -37,21 +40,53 @@ export class IdealPrefixCache {
   }
 
   insert(units: readonly number[]): void {
-    this.walk(units, (key) => {
-      this.seen.add(key);
+    this.walk(units, (a, b) => {
+      this.add(a, b);
       return true;
     });
   }
 
-  private walk(units: readonly number[], visit: (key: string) => boolean): void {
+  private walk(units: readonly number[], visit: (a: number, b: number) => boolean): void {
     let h1 = 0x811c9dc5;
     let h2 = 0x9e3779b9;
     for (let start = 0; start + this.blockSize <= units.length; start += this.blockSize) {
       for (let i = start; i < start + this.blockSize; i++) {
         h1 = Math.imul(h1 ^ units[i], 0x01000193) >>> 0;
-        h2 = Math.imul(h2 ^ units[i], 0x85ebca6b) >>> 0;
+        h2 = Math.imul(h2 ^ units[i] ^ (h1 >>> 15), 0x85ebca6b) >>> 0;
       }
-      if (!visit(`${h1.toString(36)}.${h2.toString(36)}.${start}`)) return;
+      // 0 marks an empty slot.
+      if (!visit(h1 || 1, h2)) return;
+    }
+  }
+
+  private slot(a: number, b: number): number {
+    const mask = (this.keys.length >> 1) - 1;
+    let i = (a ^ Math.imul(b, 0x9e3779b1)) & mask;
+    while (this.keys[2 * i] !== 0 && (this.keys[2 * i] !== a || this.keys[2 * i + 1] !== b)) i = (i + 1) & mask;
+    return i;
+  }
+
+  private has(a: number, b: number): boolean {
+    return this.keys[2 * this.slot(a, b)] !== 0;
+  }
+
+  private add(a: number, b: number): void {
+    if (2 * (this.used + 1) > (this.keys.length >> 1)) this.grow();
+    const i = this.slot(a, b);
+    if (this.keys[2 * i] !== 0) return;
+    this.keys[2 * i] = a;
+    this.keys[2 * i + 1] = b;
+    this.used++;
+  }
+
+  private grow(): void {
+    const old = this.keys;
+    this.keys = new Uint32Array(old.length * 2);
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] === 0) continue;
+      const j = this.slot(old[i], old[i + 1]);
+      this.keys[2 * j] = old[i];
+      this.keys[2 * j + 1] = old[i + 1];
     }
   }
 }

@@ -27,8 +27,8 @@ export interface PlannedRequest {
   index: number;
   /** Wait after the previous response of the lane (or the parent's) ended. */
   thinkNs: number;
-  /** The bytes to send; undefined when skipped. */
-  payload?: string;
+  /** The bytes to send, encoded ahead of time; undefined when skipped. */
+  payload?: Buffer;
   skipped?: "too_long";
   promptTokens: number;
   idealCached: number;
@@ -99,7 +99,7 @@ export async function planReplay(trace: Trace, target: PlanTarget, s: ReplaySett
       skipped++;
     } else {
       if (target.context) body.max_tokens = Math.min(Number(body.max_tokens), target.context - units.length);
-      planned.payload = payloadFor(target.api, body, target.model);
+      planned.payload = Buffer.from(payloadFor(target.api, body, target.model));
     }
     lane.requests.push(planned);
   }

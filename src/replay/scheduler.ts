@@ -2,7 +2,7 @@ import type { Clock, RequestRecord } from "../client/types.ts";
 import type { PlannedLane, PlannedRequest } from "./plan.ts";
 import { waitUntil } from "./wait-until.ts";
 
-export type Send = (payload: string) => Promise<RequestRecord>;
+export type Send = (payload: Buffer) => Promise<RequestRecord>;
 
 /** A replayed request that was sent, with where it belongs. */
 export interface ReplayedRequest {

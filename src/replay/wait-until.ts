@@ -2,7 +2,7 @@ import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promi
 import type { Clock } from "../client/types.ts";
 
 /** Timers fire up to ~1 ms late; the last stretch is covered by yielding turns of the event loop. */
-const COARSE_MARGIN_NS = 1_500_000;
+const COARSE_MARGIN_NS = 1_000_000;
 
 /**
  * Resolves when `clock` reaches `dueNs` (or at once when it already has, or the signal aborted): a timer for
