@@ -43,25 +43,31 @@ export async function doctorTrace(trace: Trace, view: View, tokenizer?: ChatToke
       const engineUnits = tokenizer ? await tokenizer(chatBody(body, view, String(body.model ?? "model"))) : undefined;
       if (tokenizer && !engineUnits) source = "estimate";
       const units = engineUnits ?? estimateUnits(segments.map((s) => s.text).join(""));
-      rows.push(doctorRow(session.id, req, segments, units, prev));
+      rows.push(doctorRow(session.id, req, segments, units, prev, engineUnits !== undefined));
       prev = { segments, units };
     }
   }
   const breaks: Partial<Record<BreakKind, number>> = {};
-  for (const r of rows) if (r.break) breaks[r.break.kind] = (breaks[r.break.kind] ?? 0) + 1;
+  for (const r of rows) if (r.break?.reaches_engine) breaks[r.break.kind] = (breaks[r.break.kind] ?? 0) + 1;
   return { trace: trace.source, view, token_source: source, requests: rows.length, breaks, rows };
 }
 
+/**
+ * One request against the previous one of its session. With the engine's own tokens (`exact`), a change that
+ * costs no token (the chat template does not render it, e.g. an old turn's reasoning) is kept but marked as
+ * not reaching the engine.
+ */
 export function doctorRow(
-  session: string, req: Pick<TraceRequest, "index" | "outcome">, segments: Segment[], units: number[], prev?: { segments: Segment[]; units: number[] },
+  session: string, req: Pick<TraceRequest, "index" | "outcome">, segments: Segment[], units: number[], prev?: { segments: Segment[]; units: number[] }, exact = false,
 ): DoctorRow {
   const cmp = prev ? comparePrompts(prev.segments, segments) : undefined;
   const shared = prev ? commonUnits(prev.units, units) : 0;
+  if (cmp?.break && prev && exact && shared >= prev.units.length) cmp.break.reaches_engine = false;
   const o = req.outcome;
   const prompt = o && o.input_tokens !== undefined ? o.input_tokens + (o.cached_tokens ?? 0) : undefined;
   return {
     session, index: req.index, prompt_tokens: units.length, shared_tokens: shared,
-    recompute_tokens: cmp?.break && prev ? prev.units.length - shared : 0,
+    recompute_tokens: cmp?.break && prev ? Math.max(0, prev.units.length - shared) : 0,
     ideal_hit_ratio: units.length ? shared / units.length : 0,
     ...(prompt ? { achieved_hit_ratio: (o?.cached_tokens ?? 0) / prompt } : {}),
     ...(cmp?.break ? { break: cmp.break } : {}),

@@ -15,6 +15,8 @@ export interface PrefixBreak {
   /** A few characters around the difference, before and after. */
   before: string;
   after: string;
+  /** False when the engine's tokens show no loss: its chat template does not render what changed. */
+  reaches_engine: boolean;
 }
 
 export interface Comparison {
@@ -47,7 +49,7 @@ export function comparePrompts(prev: Segment[], cur: Segment[]): Comparison {
     const excerpt = (v: unknown) => (typeof v === "string" ? v.slice(Math.max(0, (at.char ?? 0) - 16), (at.char ?? 0) + 32) : JSON.stringify(v ?? null).slice(0, 48));
     return {
       sharedBytes: byte, prevBytes, curBytes,
-      break: { kind, element: p.path, path, ...(at.char !== undefined && path === at.path ? { char: at.char } : {}), byte, before: excerpt(at.before), after: excerpt(at.after) },
+      break: { kind, element: p.path, path, ...(at.char !== undefined && path === at.path ? { char: at.char } : {}), byte, before: excerpt(at.before), after: excerpt(at.after), reaches_engine: true },
     };
   }
   return { sharedBytes: prevBytes, prevBytes, curBytes };

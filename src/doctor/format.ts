@@ -21,5 +21,6 @@ export function doctorTable(report: DoctorReport): string {
 /** `messages[0].content[1].text char 57, byte 81234: timestamp inside <system-reminder> changed`. */
 export function describeBreak(r: DoctorRow): string {
   const b = r.break!;
-  return `${b.path}${b.char !== undefined ? ` char ${b.char}` : ""} (byte ${b.byte}): ${BREAK_LABELS[b.kind]}`;
+  const hidden = b.reaches_engine ? "" : " (no token lost: the chat template does not render it)";
+  return `${b.path}${b.char !== undefined ? ` char ${b.char}` : ""} (byte ${b.byte}): ${BREAK_LABELS[b.kind]}${hidden}`;
 }

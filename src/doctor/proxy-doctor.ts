@@ -7,9 +7,15 @@ import type { ChatTokenizer } from "./engine-tokens.ts";
 import { describeBreak } from "./format.ts";
 import { estimateUnits } from "./units.ts";
 
+interface Units {
+  ids: number[];
+  /** The engine's own tokens (not an estimate). */
+  exact: boolean;
+}
+
 interface Previous {
   segments: Segment[];
-  units: Promise<number[]>;
+  units: Promise<Units>;
 }
 
 /**
@@ -44,20 +50,21 @@ export class ProxyCacheDoctor implements ProxyObserver {
     };
   }
 
-  private async report(session: string, index: number, segments: Segment[], units: Promise<number[]>, prev: Previous | undefined, result: ExchangeResult) {
+  private async report(session: string, index: number, segments: Segment[], units: Promise<Units>, prev: Previous | undefined, result: ExchangeResult) {
     if (!prev) return;
     const u = result.usage;
     const outcome = u ? { input_tokens: u.input_tokens, cached_tokens: u.cache_read_input_tokens } : undefined;
-    const row = doctorRow(session, { index, outcome }, segments, await units, { segments: prev.segments, units: await prev.units });
-    if (!row.break) return;
+    const [cur, before] = await Promise.all([units, prev.units]);
+    const row = doctorRow(session, { index, outcome }, segments, cur.ids, { segments: prev.segments, units: before.ids }, cur.exact && before.exact);
+    if (!row.break?.reaches_engine) return;
     const achieved = row.achieved_hit_ratio === undefined ? "" : ` vs achieved ${Math.round(row.achieved_hit_ratio * 100)}%`;
     this.log(`cache-doctor: ${session}#${index} prefix broken at ${describeBreak(row)}; ${row.recompute_tokens} tokens to recompute; ideal hit ${Math.round(row.ideal_hit_ratio * 100)}%${achieved}`);
   }
 
-  private async units(body: Parameters<typeof promptSegments>[0], segments: Segment[]): Promise<number[]> {
+  private async units(body: Parameters<typeof promptSegments>[0], segments: Segment[]): Promise<Units> {
     this.tokenizer ??= this.makeTokenizer().catch(() => undefined);
     const tokenizer = await this.tokenizer;
     const ids = tokenizer ? await tokenizer(chatBody(body, "proxy", String(body.model ?? "model"))).catch(() => undefined) : undefined;
-    return ids ?? estimateUnits(segments.map((s) => s.text).join(""));
+    return ids ? { ids, exact: true } : { ids: estimateUnits(segments.map((s) => s.text).join("")), exact: false };
   }
 }
