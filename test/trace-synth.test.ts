@@ -9,8 +9,9 @@ import { estimateTokens } from "../src/trace/synth/estimate.ts";
 import { synthesizeTrace } from "../src/trace/synth/synthesize.ts";
 import type { MessagesRequest } from "../src/suites/workload/types.ts";
 
-type Body = MessagesRequest & { messages: Array<{ role: string; content: string | Array<{ type: string; name?: string }> }> };
-const blocks = (body: Body, type: string) => body.messages.flatMap((m) => (typeof m.content === "string" ? [] : m.content.filter((b) => b.type === type)));
+type Body = MessagesRequest;
+const blocks = (body: Body, type: string): Array<{ type: string; name?: string }> =>
+  body.messages.flatMap((m) => (typeof m.content === "string" ? [] : (m.content as Array<{ type: string; name?: string }>).filter((b) => b.type === type)));
 
 describe("bench trace synth", () => {
   it("is deterministic for a seed and follows the Claude Code workload model", async () => {
