@@ -38,13 +38,12 @@ export function sessionTimelineChart({ run }: ChartInput): Chart {
       spec: {
         width: 640,
         height: { step: 14 },
-        encoding: { y: { field: "session", type: "nominal", title: "session" } },
+        encoding: { y: { field: "session", type: "nominal", title: "session", axis: { labelLimit: 320 } } },
         layer: [
-          { mark: { type: "bar", color: "#c6dbef", tooltip: true }, encoding: { x: { field: "start_s", type: "quantitative", title: "seconds since the replay started" }, x2: { field: "end_s" } } },
-          { mark: { type: "bar", color: "#2171b5", tooltip: true }, encoding: { x: { field: "start_s", type: "quantitative" }, x2: { field: "cached_end_s" } } },
+          { mark: { type: "bar", color: "#c6dbef", stroke: "white", strokeWidth: 1.5, tooltip: true }, encoding: { x: { field: "start_s", type: "quantitative", title: "seconds since the replay started" }, x2: { field: "end_s" } } },
+          { mark: { type: "bar", color: "#2171b5", stroke: "white", strokeWidth: 1.5, tooltip: true }, encoding: { x: { field: "start_s", type: "quantitative" }, x2: { field: "cached_end_s" } } },
         ],
       },
-      resolve: { scale: { y: "independent" } },
     },
   };
 }
