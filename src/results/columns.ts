@@ -45,8 +45,11 @@ export const REQUEST_COLUMNS = [
   "session", "turn", "scheduled_ns", "ideal_cached_tokens",
 ] as const;
 
-/** manifest.json: schema_version is bumped when columns are added. */
-export const MANIFEST_SCHEMA_VERSION = 1;
+/**
+ * manifest.json: schema_version is bumped when columns are added. 2: the replay's columns (hit_ratio,
+ * ideal_hit_ratio, send_lag_ms_*, sessions, ...; requests.csv session, turn, scheduled_ns, ideal_cached_tokens).
+ */
+export const MANIFEST_SCHEMA_VERSION = 2;
 
 export const ManifestSchema = z.object({
   schema_version: z.number().int(),
