@@ -52,12 +52,18 @@ describe("replay on the real tiny-model llama-server", () => {
       expect(Number(session.send_lag_ms_p99)).toBeGreaterThanOrEqual(0);
       expect(Number(session.session_wall_s)).toBeGreaterThan(0);
       expect(Number(session.prompt_tokens_total)).toBeGreaterThan(10 * 2000);
-      // Later turns repeat the earlier ones: an ideal cache serves most of them, and llama.cpp serves some.
       const turn2 = mine.find((row) => row.scenario === "turn-2")!;
-      expect(Number(turn2.ideal_hit_ratio)).toBeGreaterThan(0.6);
-      expect(Number(turn2.hit_ratio)).toBeGreaterThan(0.3);
       expect(Number(session.hit_ratio)).toBeLessThanOrEqual(Number(session.ideal_hit_ratio) + 0.05);
-      expect(Number(session.server_prefix_hit_ratio)).toBeGreaterThan(0.2);
+      if (path === "proxy") {
+        // Later turns repeat the earlier ones: an ideal cache serves most of them, and llama.cpp serves some.
+        expect(Number(turn2.ideal_hit_ratio)).toBeGreaterThan(0.6);
+        expect(Number(turn2.hit_ratio)).toBeGreaterThan(0.3);
+        expect(Number(session.server_prefix_hit_ratio)).toBeGreaterThan(0.2);
+      } else {
+        // Sent as Claude Code sends it, the billing header's new cch= changes the first bytes of every prompt.
+        expect(Number(turn2.ideal_hit_ratio)).toBeLessThan(0.05);
+        expect(Number(turn2.hit_ratio)).toBeLessThan(0.05);
+      }
     }
     const requests = readCsv(join(out, "requests.csv")).filter((q) => q.suite === "replay" && q.scenario === "session");
     expect(requests).toHaveLength(20);

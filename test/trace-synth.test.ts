@@ -37,6 +37,10 @@ describe("bench trace synth", () => {
         expect(blocks(bodies[t], "tool_result")).toHaveLength(blocks(bodies[t], "tool_use").length);
         expect(JSON.stringify(bodies[t].messages).startsWith(JSON.stringify(bodies[t - 1].messages).slice(0, -1))).toBe(true);
         expect(s.requests[t].think_ms).toBeGreaterThan(0);
+        // Claude Code's billing header carries a new cch= on every request.
+        const cch = (b: Body) => /cch=([0-9a-f]{5});$/.exec((b.system as Array<{ text: string }>)[0].text)?.[1];
+        expect(cch(bodies[t])).toBeDefined();
+        expect(cch(bodies[t])).not.toBe(cch(bodies[t - 1]));
       }
       // The Agent (Task) calls that launch the sub-agents are in the parent's history.
       const spawned = agents.filter((g) => g.parent!.session === s.id);
@@ -68,10 +72,13 @@ describe("bench trace synth", () => {
 
   it("the CLI writes a trace the loader reads back", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "tunelab-synth-")), "t.jsonl");
-    const run = await execa("npx", ["bench", "trace", "synth", "--sessions", "2", "--turns", "3", "--subagents", "1", "--prompt-tokens", "4000", "--out", out]);
+    const run = await execa("npx", ["bench", "trace", "synth", "--sessions", "2", "--turns", "3", "--subagents", "1", "--prompt-tokens", "4000", "--no-cch", "--out", out]);
     expect(run.stdout).toContain("4 sessions, 10 requests");
     const trace = loadTrace(out);
     expect(trace.sessions.map((s) => s.requests.length).sort()).toEqual([2, 2, 3, 3]);
+    const billing = trace.sessions[0].requests.map((r) => (r.body.system as Array<{ text: string }>)[0].text);
+    expect(new Set(billing).size).toBe(1);
+    expect(billing[0]).not.toContain("cch=");
     const bad = await execa("npx", ["bench", "trace", "synth", "--turns", "0", "--out", out], { reject: false });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/--turns 0: expected a whole number >= 1/);

@@ -29,6 +29,8 @@ const SynthOptions = z.strictObject({
   think_median_ms: z.number().nonnegative().default(2000),
   think_sigma: z.number().nonnegative().default(1.2),
   session_gap_ms: z.number().nonnegative().default(10_000),
+  /** A new billing-header cch= per request, as Claude Code sends it. */
+  rotate_cch: z.boolean().default(true),
   seed: z.string().default("tunelab"),
 });
 
@@ -94,7 +96,7 @@ async function traceFor(ctx: SuiteContext, opts: Options): Promise<Trace> {
   const s = opts.synth;
   return synthesizeTrace({
     sessions: s.sessions, turns: s.turns, subagents: s.subagents, promptTokens: s.prompt_tokens, outputTokens: s.output_tokens,
-    toolResultLines: s.tool_result_lines, sessionGapMs: s.session_gap_ms, seed: s.seed, model: ctx.target.model,
+    toolResultLines: s.tool_result_lines, sessionGapMs: s.session_gap_ms, rotateCch: s.rotate_cch, seed: s.seed, model: ctx.target.model,
     think: { medianMs: s.think_median_ms, sigma: s.think_sigma, minMs: Math.min(100, s.think_median_ms), maxMs: 120_000 },
   });
 }

@@ -16,6 +16,7 @@ interface SynthFlags {
   seed: string;
   model: string;
   out: string;
+  cch: boolean;
 }
 
 /** `bench trace synth`: a Claude Code trace from the lab's workload model, for grids without a recording. */
@@ -35,6 +36,7 @@ export function register(program: Command): void {
     .option("--think-median-ms <ms>", "median think time between a response and the next request", String(d.think.medianMs))
     .option("--think-sigma <s>", "log-normal shape of think times", String(d.think.sigma))
     .option("--session-gap-ms <ms>", "gap between session starts", String(d.sessionGapMs))
+    .option("--no-cch", "keep the billing header's cch= fixed (Claude Code changes it on every request)")
     .option("--seed <text>", "same seed, same trace", d.seed)
     .option("--model <name>", "model name in the requests", d.model)
     .action(async (f: SynthFlags) => {
@@ -43,7 +45,7 @@ export function register(program: Command): void {
         promptTokens: whole(f.promptTokens, "--prompt-tokens", 1), outputTokens: whole(f.outputTokens, "--output-tokens", 1),
         toolResultLines: whole(f.toolResultLines, "--tool-result-lines", 1), sessionGapMs: whole(f.sessionGapMs, "--session-gap-ms", 0),
         think: { ...d.think, medianMs: whole(f.thinkMedianMs, "--think-median-ms", 0), sigma: number(f.thinkSigma, "--think-sigma") },
-        seed: f.seed, model: f.model,
+        seed: f.seed, model: f.model, rotateCch: f.cch,
       });
       const lines = result.sessions.flatMap((s) => s.requests).map((r) => JSON.stringify(r));
       writeFileSync(f.out, lines.join("\n") + "\n");

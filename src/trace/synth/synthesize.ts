@@ -25,13 +25,15 @@ export interface SynthOptions {
   /** Gap between the starts of consecutive sessions. */
   sessionGapMs: number;
   think: ThinkModel;
+  /** A new billing-header `cch=` on every request, as Claude Code sends it (the first bytes of the prompt change). */
+  rotateCch: boolean;
   model: string;
   seed: string;
 }
 
 export const SYNTH_DEFAULTS: SynthOptions = {
   sessions: 1, turns: 8, subagents: 0, promptTokens: 28_000, toolResultLines: 40, outputTokens: 200,
-  sessionGapMs: 10_000, think: DEFAULT_THINK, model: "claude-sonnet-4-5", seed: "tunelab",
+  sessionGapMs: 10_000, think: DEFAULT_THINK, rotateCch: true, model: "claude-sonnet-4-5", seed: "tunelab",
 };
 
 /**
@@ -64,7 +66,7 @@ async function mainSession(o: SynthOptions, s: number): Promise<TraceRequest[]> 
   for (let t = 0; t < o.turns; t++) {
     if (t > 0) history.push(...(t === spawnAt ? agentRoundTrip(salt, t, agentTool, tasks) : roundTrip(salt, t, drawCalls(u, o, t))));
     const body: MessagesRequest & { stream: boolean } = { ...base, messages: [...base.messages, ...history], stream: true };
-    out.push(traceLine(id, t, body, u, o, t === 0 ? { start_ms: s * o.sessionGapMs, think_ms: null } : { think_ms: drawThinkMs(u, o.think) }));
+    out.push(traceLine(id, t, withCch(body, o, `${seed}/${t}`), u, o, t === 0 ? { start_ms: s * o.sessionGapMs, think_ms: null } : { think_ms: drawThinkMs(u, o.think) }));
   }
   tasks.forEach((task, k) => out.push(...subagentSession(o, `${id}/agent-${k + 1}`, { session: id, index: spawnAt - 1 }, task, `${seed}/agent/${k}`)));
   return out;
@@ -79,9 +81,17 @@ function subagentSession(o: SynthOptions, id: string, parent: { session: string;
   for (let t = 0; t < turns; t++) {
     if (t > 0) history.push(...roundTrip(salt, t, drawCalls(u, o, t)));
     const body = subagentRequest({ model: o.model, salt, task, promptTokens: Math.round(o.promptTokens / 2), history });
-    out.push(traceLine(id, t, body, u, o, t === 0 ? { parent, think_ms: drawSpawnMs(u) } : { think_ms: drawThinkMs(u, o.think) }));
+    out.push(traceLine(id, t, withCch(body, o, `${seed}/${t}`), u, o, t === 0 ? { parent, think_ms: drawSpawnMs(u) } : { think_ms: drawThinkMs(u, o.think) }));
   }
   return out;
+}
+
+/** The billing block with this request's own `cch=` (5 hex digits), when rotating. */
+function withCch<T extends MessagesRequest>(body: T, o: SynthOptions, seed: string): T {
+  if (!o.rotateCch || !Array.isArray(body.system)) return body;
+  const [billing, ...rest] = body.system;
+  const text = billing.text.replace(/ cch=[0-9a-f]+;/, "").trimEnd() + ` cch=${hex(rng(`cch/${seed}`), 5)};`;
+  return { ...body, system: [{ ...billing, text }, ...rest] };
 }
 
 /** One or (one time in five) two tool calls, each with a log-normal number of output lines. */
