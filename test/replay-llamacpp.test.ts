@@ -34,7 +34,7 @@ describe("replay on the real tiny-model llama-server", () => {
       `args: { ctx-size: 16384, parallel: 2, threads: 2, slot-save-path: ${dir} }`, "matrix: { path: [direct, proxy] }",
       "suites:",
       "  - kind: replay",
-      "    options: { synth: { turns: 3, subagents: 1, prompt_tokens: 2000, output_tokens: 8, think_median_ms: 100 }, sessions: 2, stagger_ms: 200 }",
+      "    options: { synth: { turns: 2, subagents: 1, prompt_tokens: 2000, output_tokens: 8, think_median_ms: 100 }, sessions: 2, stagger_ms: 200 }",
       "launcher: { kind: local, startup_timeout_s: 60 }", "",
     ].join("\n"));
     const out = join(dir, "run");
@@ -43,30 +43,34 @@ describe("replay on the real tiny-model llama-server", () => {
     const rows = readCsv(join(out, "points.csv"));
     for (const path of ["direct", "proxy"]) {
       const mine = rows.filter((row) => row.path === path && row.suite === "replay");
-      expect(mine.map((row) => row.scenario)).toEqual(["0-8k", "turn-1", "turn-2", "turn-3", "session"]);
+      expect(mine.map((row) => row.scenario)).toEqual(["0-8k", "turn-1", "turn-2", "session"]);
       expect(mine.every((row) => row.status === "ok" && row.errors === "0")).toBe(true);
       const session = mine.find((row) => row.scenario === "session")!;
       expect(Number(session.sessions)).toBe(4); // 2 copies x (main + sub-agent)
-      expect(Number(session.requests)).toBe(2 * (3 + 2));
+      expect(Number(session.requests)).toBe(2 * (2 + 1));
       expect(session.skipped_too_long).toBe("0");
       expect(Number(session.send_lag_ms_p99)).toBeGreaterThanOrEqual(0);
       expect(Number(session.session_wall_s)).toBeGreaterThan(0);
-      expect(Number(session.prompt_tokens_total)).toBeGreaterThan(10 * 2000);
-      const turn2 = mine.find((row) => row.scenario === "turn-2")!;
+      expect(Number(session.prompt_tokens_total)).toBeGreaterThan(6 * 2000);
       expect(Number(session.hit_ratio)).toBeLessThanOrEqual(Number(session.ideal_hit_ratio) + 0.05);
-      if (path === "proxy") {
-        // Later turns repeat the earlier ones: an ideal cache serves most of them, and llama.cpp serves some.
-        expect(Number(turn2.ideal_hit_ratio)).toBeGreaterThan(0.6);
-        expect(Number(turn2.hit_ratio)).toBeGreaterThan(0.3);
-        expect(Number(session.server_prefix_hit_ratio)).toBeGreaterThan(0.2);
-      } else {
-        // Sent as Claude Code sends it, the billing header's new cch= changes the first bytes of every prompt.
-        expect(Number(turn2.ideal_hit_ratio)).toBeLessThan(0.05);
-        expect(Number(turn2.hit_ratio)).toBeLessThan(0.05);
-      }
+      // The client's ratio (usage) and the server's (/metrics) count the same tokens.
+      expect(Math.abs(Number(session.server_prefix_hit_ratio) - Number(session.hit_ratio))).toBeLessThan(0.02);
     }
+    // The first copy's second turn: through the proxy it repeats the first turn (an ideal cache serves most of it,
+    // and llama.cpp does); sent as Claude Code sends it, the new cch= in the billing header busts it from the start.
+    // (Copies replay identical bytes up to their salt, so later copies can share the first copy's prefix.)
+    const pathOf = new Map(rows.map((row) => [row.point_id, row.path]));
+    const secondTurn = readCsv(join(out, "requests.csv")).filter((q) => q.scenario === "session" && q.turn === "2" && /^c1\/synth-[0-9a-f]+$/.test(q.session));
+    const share = (path: string, column: string) => {
+      const q = secondTurn.find((x) => pathOf.get(x.point_id) === path)!;
+      return Number(q[column]) / Number(q.prompt_tokens);
+    };
+    expect(share("proxy", "ideal_cached_tokens")).toBeGreaterThan(0.6);
+    expect(share("proxy", "cached_tokens")).toBeGreaterThan(0.3);
+    expect(share("direct", "ideal_cached_tokens")).toBeLessThan(0.05);
+    expect(share("direct", "cached_tokens")).toBeLessThan(0.05);
     const requests = readCsv(join(out, "requests.csv")).filter((q) => q.suite === "replay" && q.scenario === "session");
-    expect(requests).toHaveLength(20);
+    expect(requests).toHaveLength(12);
     expect(requests.every((q) => q.session && Number(q.turn) >= 1 && Number(q.start_ns) >= Number(q.scheduled_ns))).toBe(true);
 
     const report = join(dir, "report");
