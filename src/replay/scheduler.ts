@@ -1,6 +1,6 @@
 import type { Clock, RequestRecord } from "../client/types.ts";
 import type { PlannedLane, PlannedRequest } from "./plan.ts";
-import { waitUntil } from "./wait-until.ts";
+import { DueQueue } from "./due-queue.ts";
 
 export type Send = (payload: Buffer) => Promise<RequestRecord>;
 
@@ -35,7 +35,9 @@ export async function runLanes(lanes: readonly PlannedLane[], clock: Clock, send
     finished.set(lane, at);
     for (const d of ended.get(lane) ?? []) d?.resolve(at);
   };
+  const queue = new DueQueue(clock);
   const abortAll = () => {
+    queue.releaseAll();
     for (const lane of lanes) finish(lane.id, clock.now());
   };
   signal?.addEventListener("abort", abortAll, { once: true });
@@ -48,7 +50,7 @@ export async function runLanes(lanes: readonly PlannedLane[], clock: Clock, send
         continue;
       }
       const due = readyNs + planned.thinkNs;
-      await waitUntil(clock, due, signal);
+      await queue.wait(due);
       if (signal?.aborted) break;
       const record = await send(planned.payload);
       Object.assign(record, { scheduledNs: due, session: lane.id, turn: planned.index + 1, idealCachedTokens: planned.idealCached, plannedPromptTokens: planned.promptTokens });
