@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LabError } from "../src/errors.ts";
+import { replaySuite } from "../src/suites/replay.ts";
 import { loadTrace } from "../src/trace/load.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "tunelab-trace-"));
@@ -71,5 +72,14 @@ describe("trace files", () => {
     expect(trace.sessions[1].requests[0].outcome?.output_tokens).toBe(12);
     const bad = failure(() => loadTrace(write("moon-bad.jsonl", `${line({ timestamp: 1, input_length: 5, output_length: 1, hash_ids: [1] })}\n${line({ timestamp: 2, input_length: -1, output_length: 1, hash_ids: [] })}`)));
     expect(bad.message).toMatch(/moon-bad\.jsonl:2: field 'input_length'/);
+  });
+
+  it("a grid naming a broken trace is refused when it is loaded, with the trace's own line", () => {
+    const broken = write("broken.jsonl", `${line(req("a", 0))}\n{oops\n`);
+    const parsed = replaySuite.options.safeParse({ trace: broken });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues[0].path).toEqual(["trace"]);
+    expect(parsed.error!.issues[0].message).toMatch(/broken\.jsonl:2: not valid JSON/);
+    expect(replaySuite.options.safeParse({ trace: write("fine.jsonl", line(req("a", 0))) }).success).toBe(true);
   });
 });

@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import { z } from "zod";
 import { chatTokenIds } from "../client/chat-tokens.ts";
 import { streamMessagesPayload } from "../client/anthropic-messages.ts";
@@ -9,7 +8,7 @@ import type { ChatTokenizer } from "../doctor/engine-tokens.ts";
 import { replayOutcomes, type ReplayRep } from "../replay/outcomes.ts";
 import { planReplay } from "../replay/plan.ts";
 import { runLanes, type Send } from "../replay/scheduler.ts";
-import { loadTrace } from "../trace/load.ts";
+import { cachedTrace } from "../replay/trace-source.ts";
 import type { Trace } from "../trace/schema.ts";
 import { synthesizeTrace } from "../trace/synth/synthesize.ts";
 import { commonOptions, repetitionsOf } from "./options.ts";
@@ -34,9 +33,19 @@ const SynthOptions = z.strictObject({
   seed: z.string().default("tunelab"),
 });
 
+/** A trace that cannot be read is reported when the grid is loaded, naming the file and line. */
+const TraceOption = z.string().min(1).superRefine((trace, ctx) => {
+  if (trace === "synth") return;
+  try {
+    cachedTrace(trace, 512);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: (err as Error).message });
+  }
+});
+
 const Options = z.strictObject({
   /** A trace file (the lab's JSONL, or Mooncake-style JSONL), or `synth`. Relative paths are from the working directory. */
-  trace: z.string().min(1).default("synth"),
+  trace: TraceOption.default("synth"),
   synth: SynthOptions.default(SynthOptions.parse({})),
   /** Copies of the trace's sessions run at once, staggered; they share system prompt and tools, not conversations. */
   sessions: z.number().int().positive().default(1),
@@ -92,7 +101,7 @@ export const replaySuite: Suite<Options> = {
 };
 
 async function traceFor(ctx: SuiteContext, opts: Options): Promise<Trace> {
-  if (opts.trace !== "synth") return loadTrace(resolve(opts.trace), { blockTokens: opts.block_tokens });
+  if (opts.trace !== "synth") return cachedTrace(opts.trace, opts.block_tokens);
   const s = opts.synth;
   return synthesizeTrace({
     sessions: s.sessions, turns: s.turns, subagents: s.subagents, promptTokens: s.prompt_tokens, outputTokens: s.output_tokens,
