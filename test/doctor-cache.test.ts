@@ -43,6 +43,11 @@ describe("prefix-stability doctor", () => {
     expect(billing.ideal_hit_ratio).toBeGreaterThan(0.9);
   });
 
+  it("llama-server's own /v1/messages overwrites cch= with fffff: there too the billing break is gone", async () => {
+    const report = await doctorTrace(trace, "llamacpp-native");
+    expect(report.rows.filter((r) => r.break).map((r) => r.break!.kind)).toEqual(planted.filter((p) => p.kind !== "billing_header").map((p) => p.kind));
+  });
+
   it("bench doctor cache prints the table, writes the JSON and exits 0", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tunelab-doctor-"));
     const file = join(dir, "planted.jsonl");

@@ -51,6 +51,8 @@ export interface Plan {
 export interface PlanTarget {
   api: Api;
   path: string;
+  /** The engine behind the path, when known (llama-server's own /v1/messages normalizes the billing header). */
+  engine?: string;
   model: string;
   /** Tokens one request may use (prompt + output); over-long requests are skipped, never truncated. */
   context?: number;
@@ -81,7 +83,7 @@ export async function planReplay(trace: Trace, target: PlanTarget, s: ReplaySett
   work.sort((a, b) => a.at - b.at);
   const cache = new IdealPrefixCache();
   const previous = new Map<string, number[]>();
-  const view = viewFor(target.path);
+  const view = viewFor(target.path, target.engine);
   let skipped = 0;
   let source: UnitSource = target.tokenizer ? "engine" : "estimate";
   for (const { lane, copy, req } of work) {

@@ -25,7 +25,8 @@ export function payloadFor(api: Api, body: Body, model: string): string {
   return JSON.stringify({ ...chatBody(body, "raw", model, true), ignore_eos: true });
 }
 
-/** The prompt view an engine sees on this path: after the lab's proxy, or as sent. */
-export function viewFor(path: string): View {
-  return path === "proxy" ? "proxy" : "raw";
+/** The prompt view an engine sees on this path: after the lab's proxy, llama-server's own /v1/messages, or as sent. */
+export function viewFor(path: string, engine?: string): View {
+  if (path === "proxy") return "proxy";
+  return path === "native" && engine === "llamacpp" ? "llamacpp-native" : "raw";
 }

@@ -84,7 +84,7 @@ export const replaySuite: Suite<Options> = {
     for (let rep = 0; rep < total && !ctx.signal.aborted; rep++) {
       if (opts.reset_cache) cacheReset = await resetPrefixCache(ctx.target);
       ctx.onPhase(`replay rep ${rep + 1}/${total}: preparing ${trace.sessions.length * opts.sessions} sessions`);
-      const plan = await planReplay(trace, { api: apiOf(ctx.target), path: ctx.target.path, model: ctx.target.model, context, tokenizer }, {
+      const plan = await planReplay(trace, { api: apiOf(ctx.target), path: ctx.target.path, engine: ctx.target.engine, model: ctx.target.model, context, tokenizer }, {
         copies: opts.sessions, staggerMs: opts.stagger_ms, speed: opts.speed, thinkTime: opts.think_time,
         defaultOutputTokens: opts.output_tokens, salt: newSalt(), timeScale: ctx.target.timeScale,
       });

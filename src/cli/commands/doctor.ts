@@ -5,7 +5,7 @@ import { engineTokenizer } from "../../doctor/engine-tokens.ts";
 import { doctorTable } from "../../doctor/format.ts";
 import { badInput } from "../../errors.ts";
 import { loadTrace } from "../../trace/load.ts";
-import type { View } from "../../trace/render.ts";
+import { VIEWS, type View } from "../../trace/render.ts";
 
 interface CacheFlags {
   via: View;
@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .command("cache")
     .description("find what breaks the prefix cache between consecutive requests of each session of a trace")
     .argument("<trace>", "trace file (bench proxy --record, bench trace synth, or Mooncake-style JSONL)")
-    .addOption(new Option("--via <view>", "what the engine sees: raw (as Claude Code sent it) or proxy (after this lab's proxy)").choices(["raw", "proxy"]).default("raw"))
+    .addOption(new Option("--via <view>", "what the engine sees: raw (as Claude Code sent it), llamacpp-native (llama-server's /v1/messages) or proxy (after this lab's proxy)").choices([...VIEWS]).default("raw"))
     .option("--url <url>", "engine URL whose tokenizer counts the tokens (llama-server or vLLM); default: estimates")
     .option("--api-key-env <name>", "environment variable holding the engine's key")
     .option("--json <file>", "where to write the findings as JSON (default: <trace>.doctor.json)")
