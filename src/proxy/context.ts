@@ -4,6 +4,7 @@ import type { ModelRule } from "./model-map.ts";
 import type { ProxyObserver } from "./observe.ts";
 import type { ResolvedProxyOptions } from "./options.ts";
 import type { TokenCounter } from "./token-count.ts";
+import type { ToleranceLog } from "./tolerance.ts";
 import type { Upstream } from "./upstream.ts";
 
 /** What every request handler of one proxy shares (no per-request state lives here). */
@@ -13,6 +14,8 @@ export interface ProxyContext {
   engine: EngineInfo;
   counter: TokenCounter;
   rules: ModelRule[];
+  /** Unknown input accepted during this run, counted per kind. */
+  tolerated: ToleranceLog;
   /** Watchers of every /v1/messages exchange (recording, cache doctor); empty by default. */
   observers: ProxyObserver[];
 }

@@ -6,7 +6,9 @@ import { parseModelMap } from "./model-map.ts";
 import type { ProxyObserver } from "./observe.ts";
 import { resolveProxyOptions, type ProxyOptions, type ResolvedProxyOptions } from "./options.ts";
 import { createProxyServer } from "./server.ts";
+import type { SystemMessageMode } from "./system-messages.ts";
 import { TokenCounter } from "./token-count.ts";
+import { ToleranceLog } from "./tolerance.ts";
 import { Upstream } from "./upstream.ts";
 
 export type { ProxyOptions } from "./options.ts";
@@ -24,6 +26,8 @@ export interface RunningProxy {
   /** Base URL for clients (ANTHROPIC_BASE_URL), without /v1. */
   url: string;
   port: number;
+  /** Unknown input accepted so far, per kind. */
+  tolerated: ToleranceLog;
   close(): Promise<void>;
 }
 
@@ -34,9 +38,10 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const ctx: ProxyContext = {
     options,
     upstream,
-    engine: new EngineInfo(upstream, options.context),
+    engine: new EngineInfo(upstream, options.context, (mode) => options.notice?.(systemModeNotice(mode))),
     counter: new TokenCounter(upstream),
     rules: parseModelMap(options.modelMap),
+    tolerated: new ToleranceLog(options.notice),
     observers: await observersFor(options),
   };
   upstream.onUnreachable = () => ctx.engine.invalidate();
@@ -53,7 +58,10 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   return {
     url: `http://${urlHost(options.host)}:${port}`,
     port,
+    tolerated: ctx.tolerated,
     async close() {
+      const summary = ctx.tolerated.summary();
+      if (summary) options.notice?.(summary);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -78,6 +86,12 @@ async function observersFor(options: ResolvedProxyOptions): Promise<ProxyObserve
     observers.push(new ProxyCacheDoctor(notice, () => engineTokenizer(options.upstream, options.upstreamKey)));
   }
   return observers;
+}
+
+function systemModeNotice(mode: SystemMessageMode): string {
+  return mode === "fold"
+    ? "the engine's chat template rejects a system message after the first: mid-conversation system messages are folded into user turns as <system-reminder> blocks (--system-messages to force)"
+    : "the engine's chat template takes mid-conversation system messages: they are sent in place (--system-messages to force)";
 }
 
 function urlHost(host: string): string {

@@ -16,6 +16,8 @@ export const proxyOptionsSchema = z.object({
   /** Key sent to the engine as Bearer. */
   upstreamKey: z.string().min(1).optional(),
   thinking: z.enum(["auto", "off", "on"]).default("auto"),
+  /** Mid-conversation system messages: `auto` probes the engine's template once; `inplace` / `fold` force it. */
+  systemMessages: z.enum(["auto", "inplace", "fold"]).default("auto"),
   /** Ping cadence while a stream is quiet (Claude Code gives up after 90 s of silence). */
   pingIntervalMs: z.number().positive().default(15_000),
   /** How long a stream waits for the engine's status before committing to 200 + message_start. */
@@ -28,7 +30,10 @@ export const proxyOptionsSchema = z.object({
   record: z.string().min(1).optional(),
   /** Log one line per prefix-cache break between consecutive requests of a Claude Code conversation. */
   cacheDoctor: z.boolean().default(false),
-  /** Where warnings and cache-doctor lines go (default: stderr). */
+  /**
+   * Once-per-run notices: unknown input tolerated (first sighting, counts at close), the system-message mode
+   * chosen; and the recording warning and cache-doctor lines (those go to stderr when this is not set).
+   */
   notice: z.custom<(line: string) => void>((v) => typeof v === "function").optional(),
 });
 

@@ -11,6 +11,7 @@ interface ProxyFlags {
   apiKeyEnv?: string;
   upstreamKeyEnv?: string;
   thinking: "auto" | "off" | "on";
+  systemMessages: "auto" | "inplace" | "fold";
   quiet?: boolean;
   record?: string;
   cacheDoctor?: boolean;
@@ -29,6 +30,11 @@ export function register(program: Command): void {
     .option("--api-key-env <name>", "environment variable holding the key clients must send (x-api-key or Bearer)")
     .option("--upstream-key-env <name>", "environment variable holding the engine's API key")
     .addOption(new Option("--thinking <mode>", "auto = follow each request; off = never reason; on = always reason and show it").choices(["auto", "off", "on"]).default("auto"))
+    .addOption(
+      new Option("--system-messages <mode>", "mid-conversation system messages: auto = probe the engine's template; inplace = OpenAI system messages; fold = <system-reminder> in the user turn")
+        .choices(["auto", "inplace", "fold"])
+        .default("auto"),
+    )
     .option("--quiet", "no per-request log lines")
     .option("--record <file>", "append every request (prompt and file contents included) and its outcome to this JSONL trace (mode 0600)")
     .option("--cache-doctor", "log one line per prefix-cache break between consecutive requests of a Claude Code conversation")
@@ -42,7 +48,9 @@ export function register(program: Command): void {
         apiKey: secretFromEnv(flags.apiKeyEnv, "--api-key-env"),
         upstreamKey: secretFromEnv(flags.upstreamKeyEnv, "--upstream-key-env"),
         thinking: flags.thinking,
+        systemMessages: flags.systemMessages,
         log: flags.quiet ? undefined : (line) => process.stderr.write(`proxy: ${line}\n`),
+        notice: (line) => process.stderr.write(`proxy: ${line}\n`),
         record: flags.record,
         cacheDoctor: flags.cacheDoctor ?? false,
       });
