@@ -4,7 +4,7 @@ import { commonPrefix, type Location } from "./locate.ts";
 /** What broke the prefix, in the terms a Claude Code user can act on. */
 export type BreakKind =
   | "billing_header" | "reminder_timestamp" | "reminder_changed" | "tools_reordered" | "tool_description"
-  | "tools_changed" | "thinking_dropped" | "whitespace" | "system_changed" | "message_changed";
+  | "tools_changed" | "thinking_dropped" | "content_form" | "whitespace" | "system_changed" | "message_changed";
 
 export const BREAK_LABELS: Record<BreakKind, string> = {
   billing_header: "billing header cch= in system[0] changed",
@@ -14,6 +14,7 @@ export const BREAK_LABELS: Record<BreakKind, string> = {
   tool_description: "a tool description changed",
   tools_changed: "tools added, removed or changed",
   thinking_dropped: "an earlier thinking block was dropped",
+  content_form: "a message's content switched between a string and text blocks (same text)",
   whitespace: "whitespace changed",
   system_changed: "system prompt changed",
   message_changed: "an earlier message changed",
@@ -37,12 +38,21 @@ export function classify(prev: Segment, cur: Segment | undefined, at: Location, 
     const dropped = droppedThinking(prev.value, cur.value);
     if (dropped !== undefined) return { kind: "thinking_dropped", path: `${element}.content[${dropped}]` };
   }
+  if (sameTextOtherForm(at.before, at.after)) return { kind: "content_form", path: at.path };
   if (typeof at.before === "string" && typeof at.after === "string") {
     if (element.startsWith("system") && isBillingText(at.before)) return { kind: "billing_header", path: at.path };
     if (onlyWhitespace(at.before, at.after)) return { kind: "whitespace", path: at.path };
     if (insideReminder(at.before, at.char ?? 0)) return { kind: timestampish(at.before, at.after) ? "reminder_timestamp" : "reminder_changed", path: at.path };
   }
   return { kind: element.startsWith("system") ? "system_changed" : element.startsWith("tools") ? "tools_changed" : "message_changed", path: at.path };
+}
+
+/** One side a string, the other text blocks carrying the same text (Claude Code re-sends some turns that way). */
+function sameTextOtherForm(a: unknown, b: unknown): boolean {
+  if (typeof a === typeof b || !(typeof a === "string" || typeof b === "string")) return false;
+  const text = (v: unknown) => (typeof v === "string" ? v : Array.isArray(v) ? v.map((x) => String((x as { text?: unknown }).text ?? "")).join("") : undefined);
+  const [ta, tb] = [text(a), text(b)];
+  return ta !== undefined && tb !== undefined && ta.replace(/\s+/g, "") === tb.replace(/\s+/g, "");
 }
 
 function toolName(tool: unknown): string {

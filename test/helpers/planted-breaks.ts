@@ -13,10 +13,11 @@ export interface Planted {
 }
 
 /**
- * A Claude-Code-shaped session of 7 requests; each after the first adds one tool round trip and plants exactly
+ * A Claude-Code-shaped session of 8 requests; each after the first adds one tool round trip and plants exactly
  * one prefix break of a different kind in what came before: the billing header's cch=, a timestamp inside a
- * <system-reminder>, two tools swapped, a tool description edited, an earlier thinking block dropped, and
- * whitespace. Returns the trace lines and where each break is.
+ * <system-reminder>, two tools swapped, a tool description edited, an earlier thinking block dropped,
+ * whitespace, and a tool result re-sent as text blocks instead of a string (Claude Code 2.1.332 does that to
+ * its mid-conversation system message). Returns the trace lines and where each break is.
  */
 export function plantedBreaksTrace(session = "planted"): { lines: TraceRequest[]; planted: Planted[] } {
   const base = claudeCodeRequest({
@@ -66,6 +67,10 @@ export function plantedBreaksTrace(session = "planted"): { lines: TraceRequest[]
   const question = String(body.messages[0].content.at(-1)!.text);
   plant("whitespace", `messages[0].content[${body.messages[0].content.length - 1}].text`, question.indexOf(" ") + 1, () => {
     body.messages[0].content.at(-1)!.text = question.replace(" ", "  ");
+  });
+  plant("content_form", "messages[2].content[0].content", undefined, () => {
+    const result = body.messages[2].content[0];
+    result.content = [{ type: "text", text: String(result.content) }];
   });
   return { lines, planted };
 }
