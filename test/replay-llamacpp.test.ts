@@ -34,7 +34,7 @@ describe("replay on the real tiny-model llama-server", () => {
       `args: { ctx-size: 16384, parallel: 2, threads: 2, slot-save-path: ${dir} }`, "matrix: { path: [direct, proxy] }",
       "suites:",
       "  - kind: replay",
-      "    options: { synth: { turns: 2, subagents: 1, prompt_tokens: 2000, output_tokens: 8, think_median_ms: 100 }, sessions: 2, stagger_ms: 200 }",
+      "    options: { synth: { turns: 2, subagents: 1, prompt_tokens: 2000, output_tokens: 8, think_median_ms: 100, rotate_cch: true }, sessions: 2, stagger_ms: 200 }",
       "launcher: { kind: local, startup_timeout_s: 60 }", "",
     ].join("\n"));
     const out = join(dir, "run");
@@ -57,7 +57,7 @@ describe("replay on the real tiny-model llama-server", () => {
       expect(Math.abs(Number(session.server_prefix_hit_ratio) - Number(session.hit_ratio))).toBeLessThan(0.02);
     }
     // The first copy's second turn: through the proxy it repeats the first turn (an ideal cache serves most of it,
-    // and llama.cpp does); sent as Claude Code sends it, the new cch= in the billing header busts it from the start.
+    // and llama.cpp does); sent as Claude Code 2.1.197 sent it, a new cch= in the billing header busts it from the start.
     // (Copies replay identical bytes up to their salt, so later copies can share the first copy's prefix.)
     const pathOf = new Map(rows.map((row) => [row.point_id, row.path]));
     const secondTurn = readCsv(join(out, "requests.csv")).filter((q) => q.scenario === "session" && q.turn === "2" && /^c1\/synth-[0-9a-f]+$/.test(q.session));

@@ -15,8 +15,8 @@ const blocks = (body: Body, type: string): Array<{ type: string; name?: string }
 
 describe("bench trace synth", () => {
   it("is deterministic for a seed and follows the Claude Code workload model", async () => {
-    const a = await synthesizeTrace({ sessions: 2, turns: 6, subagents: 2, promptTokens: 20_000, seed: "s1" });
-    const b = await synthesizeTrace({ sessions: 2, turns: 6, subagents: 2, promptTokens: 20_000, seed: "s1" });
+    const a = await synthesizeTrace({ sessions: 2, turns: 6, subagents: 2, promptTokens: 20_000, seed: "s1", rotateCch: true });
+    const b = await synthesizeTrace({ sessions: 2, turns: 6, subagents: 2, promptTokens: 20_000, seed: "s1", rotateCch: true });
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     const mains = a.sessions.filter((s) => !s.parent);
     const agents = a.sessions.filter((s) => s.parent);
@@ -37,7 +37,7 @@ describe("bench trace synth", () => {
         expect(blocks(bodies[t], "tool_result")).toHaveLength(blocks(bodies[t], "tool_use").length);
         expect(JSON.stringify(bodies[t].messages).startsWith(JSON.stringify(bodies[t - 1].messages).slice(0, -1))).toBe(true);
         expect(s.requests[t].think_ms).toBeGreaterThan(0);
-        // Claude Code's billing header carries a new cch= on every request.
+        // With rotateCch, the billing header carries a new cch= on every request (as Claude Code 2.1.197's did).
         const cch = (b: Body) => /cch=([0-9a-f]{5});$/.exec((b.system as Array<{ text: string }>)[0].text)?.[1];
         expect(cch(bodies[t])).toBeDefined();
         expect(cch(bodies[t])).not.toBe(cch(bodies[t - 1]));
@@ -72,7 +72,7 @@ describe("bench trace synth", () => {
 
   it("the CLI writes a trace the loader reads back", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "tunelab-synth-")), "t.jsonl");
-    const run = await execa("npx", ["bench", "trace", "synth", "--sessions", "2", "--turns", "3", "--subagents", "1", "--prompt-tokens", "4000", "--no-cch", "--out", out]);
+    const run = await execa("npx", ["bench", "trace", "synth", "--sessions", "2", "--turns", "3", "--subagents", "1", "--prompt-tokens", "4000", "--out", out]);
     expect(run.stdout).toContain("4 sessions, 10 requests");
     const trace = loadTrace(out);
     expect(trace.sessions.map((s) => s.requests.length).sort()).toEqual([2, 2, 3, 3]);

@@ -28,8 +28,8 @@ const SynthOptions = z.strictObject({
   think_median_ms: z.number().nonnegative().default(2000),
   think_sigma: z.number().nonnegative().default(1.2),
   session_gap_ms: z.number().nonnegative().default(10_000),
-  /** A new billing-header cch= per request, as Claude Code sends it. */
-  rotate_cch: z.boolean().default(true),
+  /** A new billing-header cch= per request, as Claude Code 2.1.197 sent it. */
+  rotate_cch: z.boolean().default(false),
   seed: z.string().default("tunelab"),
 });
 

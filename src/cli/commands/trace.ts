@@ -16,7 +16,7 @@ interface SynthFlags {
   seed: string;
   model: string;
   out: string;
-  cch: boolean;
+  cch?: boolean;
 }
 
 /** `bench trace synth`: a Claude Code trace from the lab's workload model, for grids without a recording. */
@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .option("--think-median-ms <ms>", "median think time between a response and the next request", String(d.think.medianMs))
     .option("--think-sigma <s>", "log-normal shape of think times", String(d.think.sigma))
     .option("--session-gap-ms <ms>", "gap between session starts", String(d.sessionGapMs))
-    .option("--no-cch", "keep the billing header's cch= fixed (Claude Code changes it on every request)")
+    .option("--cch", "a new billing-header cch= on every request, as Claude Code 2.1.197 sent it (busts prefix caches that keep the header)")
     .option("--seed <text>", "same seed, same trace", d.seed)
     .option("--model <name>", "model name in the requests", d.model)
     .action(async (f: SynthFlags) => {
@@ -45,7 +45,7 @@ export function register(program: Command): void {
         promptTokens: whole(f.promptTokens, "--prompt-tokens", 1), outputTokens: whole(f.outputTokens, "--output-tokens", 1),
         toolResultLines: whole(f.toolResultLines, "--tool-result-lines", 1), sessionGapMs: whole(f.sessionGapMs, "--session-gap-ms", 0),
         think: { ...d.think, medianMs: whole(f.thinkMedianMs, "--think-median-ms", 0), sigma: number(f.thinkSigma, "--think-sigma") },
-        seed: f.seed, model: f.model, rotateCch: f.cch,
+        seed: f.seed, model: f.model, rotateCch: f.cch ?? false,
       });
       const lines = result.sessions.flatMap((s) => s.requests).map((r) => JSON.stringify(r));
       writeFileSync(f.out, lines.join("\n") + "\n");

@@ -25,7 +25,10 @@ export interface SynthOptions {
   /** Gap between the starts of consecutive sessions. */
   sessionGapMs: number;
   think: ThinkModel;
-  /** A new billing-header `cch=` on every request, as Claude Code sends it (the first bytes of the prompt change). */
+  /**
+   * A new billing-header `cch=` on every request, as Claude Code 2.1.197 sent it (REFERENCE.md section 3): the
+   * first bytes of every prompt change. Claude Code 2.1.332 (the pinned release) sends no cch= in `-p` runs.
+   */
   rotateCch: boolean;
   model: string;
   seed: string;
@@ -33,7 +36,7 @@ export interface SynthOptions {
 
 export const SYNTH_DEFAULTS: SynthOptions = {
   sessions: 1, turns: 8, subagents: 0, promptTokens: 28_000, toolResultLines: 40, outputTokens: 200,
-  sessionGapMs: 10_000, think: DEFAULT_THINK, rotateCch: true, model: "claude-sonnet-4-5", seed: "tunelab",
+  sessionGapMs: 10_000, think: DEFAULT_THINK, rotateCch: false, model: "claude-sonnet-4-5", seed: "tunelab",
 };
 
 /**
