@@ -89,9 +89,9 @@ describe(`a Claude Code ${claude.version} session, recorded and replayed`, () =>
     expect(rows.every((row) => row.status === "ok" && row.errors === "0")).toBe(true);
     const depth = rows.filter((row) => ["0-8k", "8-32k", "32-64k", "64k+"].includes(row.scenario));
     expect(depth.length).toBeGreaterThan(0);
-    expect(depth.reduce((n, row) => n + Number(row.requests), 0)).toBe(total);
+    expect(depth.reduce((n, row) => n + Number(row.requests_sent), 0)).toBe(total);
     const session = rows.find((row) => row.scenario === "session")!;
-    expect(Number(session.requests)).toBe(total);
+    expect(Number(session.requests_sent)).toBe(total);
     expect(session.skipped_too_long).toBe("0");
     for (const row of [...depth, session]) {
       expect(Number(row.hit_ratio)).toBeGreaterThanOrEqual(0);

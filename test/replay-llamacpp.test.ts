@@ -47,7 +47,7 @@ describe("replay on the real tiny-model llama-server", () => {
       expect(mine.every((row) => row.status === "ok" && row.errors === "0")).toBe(true);
       const session = mine.find((row) => row.scenario === "session")!;
       expect(Number(session.sessions)).toBe(4); // 2 copies x (main + sub-agent)
-      expect(Number(session.requests)).toBe(2 * (2 + 1));
+      expect(Number(session.requests_sent)).toBe(2 * (2 + 1));
       expect(session.skipped_too_long).toBe("0");
       expect(Number(session.send_lag_ms_p99)).toBeGreaterThanOrEqual(0);
       expect(Number(session.session_wall_s)).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { chatTokenIds, type TokenTarget } from "../client/chat-tokens.ts";
-import { firstModel } from "../client/server-probe.ts";
+import { fetchText, modelOf } from "../client/server-probe.ts";
 import { failure } from "../errors.ts";
 import type { ChatRequest } from "../proxy/openai-types.ts";
 
@@ -8,7 +8,8 @@ export type ChatTokenizer = (chat: ChatRequest) => Promise<number[] | undefined>
 /** The engine's own tokenizer behind `url`: llama.cpp (/apply-template + /tokenize) or vLLM (/tokenize with messages). */
 export async function engineTokenizer(url: string, apiKey?: string): Promise<ChatTokenizer> {
   const baseUrl = url.replace(/\/+$/, "").replace(/\/v1$/, "");
-  const model = (await firstModel(baseUrl, apiKey)) ?? "model";
+  const models = await fetchText(`${baseUrl}/v1/models`, { apiKey });
+  const model = (models?.status === 200 ? modelOf(models) : undefined) ?? "model";
   for (const kind of ["llamacpp", "vllm"] as const) {
     const target: TokenTarget = { baseUrl, model, apiKey, capabilities: { tokenize: kind } };
     const probe = await chatTokenIds(target, { messages: [{ role: "user", content: "hello" }] }).catch(() => undefined);

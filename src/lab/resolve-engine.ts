@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { badInput } from "../errors.ts";
-import type { EngineAdapter, EngineKind } from "../engines/types.ts";
+import type { EngineAdapter, EngineKind, Simulation } from "../engines/types.ts";
+import { DEFAULT_SIM_HARDWARE } from "../engines/sim.ts";
 import { engineFor } from "../engines/registry.ts";
 import type { Grid } from "../grid/schema.ts";
 import { onPath } from "../setup/system-tools.ts";
@@ -12,12 +13,18 @@ export interface ResolvedEngine {
   binary: string;
   model: string;
   simulated: boolean;
+  /** For simulated runs: the time scale and hardware every launch spec of the run is rendered with. */
+  simulation?: Required<Simulation>;
 }
 
 export interface EngineOverrides {
   binary?: string;
   model?: string;
   simulate?: boolean;
+  /** Simulator speed-up (`--time-scale`); only with `simulate`. */
+  timeScale?: number;
+  /** Simulator hardware profile (`--hardware`); only with `simulate`. */
+  hardware?: string;
   /** Called before a first-use build or model generation, with progress lines. */
   onSetup?: (line: string) => void;
 }
@@ -32,7 +39,10 @@ export async function resolveEngine(grid: Grid, file: string, o: EngineOverrides
   const kind: EngineKind = simulated ? "sim" : grid.engine;
   const adapter = engineFor(kind);
   const modelName = o.model ?? grid.model;
-  if (kind === "sim") return { adapter, kind, binary: process.execPath, model: modelName, simulated };
+  if (kind === "sim") {
+    const simulation = { timeScale: o.timeScale ?? 1, hardware: o.hardware ?? DEFAULT_SIM_HARDWARE };
+    return { adapter, kind, binary: process.execPath, model: modelName, simulated, simulation };
+  }
   if (kind === "vllm") {
     const binary = o.binary ?? grid.binary ?? "vllm";
     if (!(binary.includes("/") ? existsSync(binary) : onPath(binary))) {

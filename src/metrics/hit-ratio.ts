@@ -1,4 +1,5 @@
 import type { RequestRecord } from "../client/types.ts";
+import type { Metric } from "./metric.ts";
 
 /** Prompt tokens the server read from its prefix cache over all prompt tokens, from the server's usage; undefined without usage. */
 export function hitRatio(records: readonly RequestRecord[]): number | undefined {
@@ -23,3 +24,9 @@ export function idealHitRatio(records: readonly RequestRecord[]): number | undef
   }
   return prompt ? ideal / prompt : undefined;
 }
+
+/** hit_ratio (the server's usage) and ideal_hit_ratio (replays: what an unbounded prefix cache could serve). */
+export const hitRatioMetric: Metric = {
+  columns: ["hit_ratio", "ideal_hit_ratio"],
+  measure: (rep) => ({ hit_ratio: hitRatio(rep.records), ideal_hit_ratio: idealHitRatio(rep.records) }),
+};

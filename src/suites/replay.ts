@@ -11,7 +11,7 @@ import { runLanes, type Send } from "../replay/scheduler.ts";
 import { cachedTrace } from "../replay/trace-source.ts";
 import type { Trace } from "../trace/schema.ts";
 import { synthesizeTrace } from "../trace/synth/synthesize.ts";
-import { commonOptions, repetitionsOf } from "./options.ts";
+import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { newSalt } from "./prompt.ts";
 import { apiOf } from "./send.ts";
 import { ServerMeter } from "./server-meter.ts";
@@ -71,6 +71,9 @@ export const replaySuite: Suite<Options> = {
   kind: "replay",
   description: "replay of recorded or synthesized Claude Code sessions with their think times: TTFT by context depth and turn, ideal vs achieved prefix-cache hit ratio",
   options: Options,
+  // `concurrency` is how many users replay the trace at once (its copies); a trace brings its own prompts.
+  clientParams: { concurrency: (v) => ({ sessions: v }), ...sameNamed("output_tokens") },
+  columns: ["sessions", "session_wall_s", "prompt_tokens_total", "output_tokens_total", "skipped_too_long"],
   async run(ctx, opts) {
     const trace = await traceFor(ctx, opts);
     const context = await contextWindow(ctx.target);

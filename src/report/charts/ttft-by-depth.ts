@@ -12,7 +12,7 @@ export function ttftByDepthChart({ run }: ChartInput): Chart {
   const label = replayConfig(run);
   const values = run.rows
     .filter((r) => r.status === "ok" && r.suite === "replay" && BUCKETS.includes(r.scenario) && metricOf(r, "ttft_ms_p50") !== undefined)
-    .map((r) => ({ configuration: label(r), depth: r.scenario, ttft_ms_p50: metricOf(r, "ttft_ms_p50"), ttft_ms_p99: metricOf(r, "ttft_ms_p99"), requests: metricOf(r, "requests") }));
+    .map((r) => ({ configuration: label(r), depth: r.scenario, ttft_ms_p50: metricOf(r, "ttft_ms_p50"), ttft_ms_p99: metricOf(r, "ttft_ms_p99"), requests: metricOf(r, "requests_sent") ?? metricOf(r, "requests") }));
   if (!values.length) return skipped(ID, TITLE, "no replay suite rows (the replay suite writes TTFT per context-depth bucket)");
   return {
     id: ID, title: TITLE,
