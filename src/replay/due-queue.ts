@@ -1,7 +1,11 @@
 import type { Clock } from "../client/types.ts";
 
-/** Timers fire up to ~1-2 ms late; the last stretch before the earliest due time is covered by event-loop turns. */
-const SPIN_NS = 2_000_000;
+/**
+ * A timer aims at the due time itself: it fires a little late (well under the replay's 5 ms budget) or, its
+ * clock being the loop's cached one, up to a millisecond early; that last stretch is covered by event-loop turns.
+ * Spinning longer only burns the CPU the sessions' own responses need.
+ */
+const SPIN_NS = 1_000_000;
 
 interface Waiter {
   due: number;
@@ -10,9 +14,8 @@ interface Waiter {
 
 /**
  * Wakes each waiter when the clock reaches its due time. One queue for all sessions: a single timer sleeps
- * until just before the earliest due time, then one loop of event-loop turns (I/O keeps flowing between them)
- * releases every waiter as its time comes. Hundreds of sessions thus cost one timer and at most one spinning
- * loop, not one each.
+ * until the earliest due time, then every waiter whose time has come is released at once (event-loop turns, I/O
+ * flowing between them, cover a timer that fired early). Hundreds of sessions thus cost one timer, not one each.
  */
 export class DueQueue {
   private readonly heap: Waiter[] = [];
@@ -39,9 +42,9 @@ export class DueQueue {
     clearTimeout(this.timer);
     const first = this.heap[0];
     if (!first) return;
-    const lead = first.due - this.clock.now() - SPIN_NS;
-    if (lead <= 0) this.spin();
-    else this.timer = setTimeout(() => this.spin(), lead / 1e6);
+    const lead = first.due - this.clock.now();
+    if (lead <= SPIN_NS) this.spin();
+    else this.timer = setTimeout(this.spin, lead / 1e6);
   }
 
   private spin = (): void => {
