@@ -5,10 +5,10 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeTarget } from "../src/lab/run-target.ts";
 import { readCsv } from "../src/results/csv.ts";
-import { packagePath } from "../src/util/paths.ts";
 import { startScriptedUpstream, type ScriptedUpstream } from "./helpers/scripted-upstream.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
-const bench = (args: string[]) => execa(process.execPath, [packagePath("bin/bench.mjs"), ...args], { reject: false });
+const bench = (args: string[]) => execa(process.execPath, [BENCH_BIN, ...args], { reject: false });
 
 let upstream: ScriptedUpstream;
 beforeAll(async () => {

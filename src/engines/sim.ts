@@ -1,4 +1,4 @@
-import { packagePath } from "../util/paths.ts";
+import { benchEntry } from "../util/paths.ts";
 import { renderVllm } from "./vllm.ts";
 import { classifyVllmLog } from "./vllm-classify.ts";
 import { vllmAdapter } from "./vllm.ts";
@@ -18,7 +18,7 @@ export const simAdapter: EngineAdapter = {
   installHint: "the simulator ships with the lab; run `npm ci`",
   render(input) {
     const scale = process.env[SIM_TIME_SCALE_ENV] ?? "1";
-    const spec = renderVllm(input, process.execPath, [packagePath("bin", "bench.mjs"), "sim", "serve"]);
+    const spec = renderVllm(input, process.execPath, [benchEntry(), "sim", "serve"]);
     const hardware = process.env[SIM_HARDWARE_ENV];
     return { ...spec, engine: "sim", args: [...spec.args, "--time-scale", scale, ...(hardware ? ["--hardware", hardware] : [])] };
   },

@@ -10,7 +10,11 @@ import { register as registerRunSuites } from "./run.ts";
 import { register as registerWarmup } from "./warmup.ts";
 import { register as registerSim } from "./sim.ts";
 
-/** Each command lives in its own file and exports `register(program)`; add one line per command here. */
+/**
+ * Each command lives in its own file and exports `register(program)`; add one line per command here.
+ * Command files import only commander and small helpers at the top; what an action needs is imported inside
+ * the action, so `bench --version` or `bench grid --help` loads no more than the command definitions.
+ */
 const commands: Array<(program: Command) => void> = [
   registerProxy,
   registerClaude,

@@ -1,6 +1,5 @@
 import { Command, Option } from "commander";
 import { badInput } from "../../errors.ts";
-import { startProxy } from "../../proxy/index.ts";
 
 interface ProxyFlags {
   upstream: string;
@@ -29,6 +28,7 @@ export function register(program: Command): void {
     .addOption(new Option("--thinking <mode>", "auto = follow each request; off = never reason; on = always reason and show it").choices(["auto", "off", "on"]).default("auto"))
     .option("--quiet", "no per-request log lines")
     .action(async (flags: ProxyFlags) => {
+      const { startProxy } = await import("../../proxy/index.ts");
       const proxy = await startProxy({
         upstream: flags.upstream,
         port: integer(flags.port, "--port"),

@@ -1,8 +1,6 @@
 import type { Command } from "commander";
 import { badInput } from "../../errors.ts";
 import { defaultProgressMode } from "../../progress/render.ts";
-import { ensureLlamaCpp } from "../../setup/llamacpp.ts";
-import { ensureTinyModel } from "../../setup/tiny-model.ts";
 
 interface ModelFlags {
   seed?: string;
@@ -45,6 +43,7 @@ async function withProgress<T>(work: (say: (line: string) => void) => Promise<T>
 }
 
 async function tinyModel(flags: ModelFlags): Promise<string> {
+  const { ensureTinyModel } = await import("../../setup/tiny-model.ts");
   const { path } = await withProgress((onProgress) =>
     ensureTinyModel({
       seed: intFlag("seed", flags.seed),
@@ -67,6 +66,7 @@ export function register(program: Command): void {
     .description("build llama-server and llama-bench from the llama.cpp source shipped with node-llama-cpp; prints the llama-server path")
     .option("--force", "rebuild even when a build is cached")
     .action(async (flags: { force?: boolean }) => {
+      const { ensureLlamaCpp } = await import("../../setup/llamacpp.ts");
       const build = await withProgress((onProgress) => ensureLlamaCpp({ force: flags.force, onProgress }));
       process.stdout.write(build.serverPath + "\n");
     });
@@ -88,6 +88,7 @@ export function register(program: Command): void {
     .command("all")
     .description("build llama.cpp and generate the default tiny model; prints both paths (the model last)")
     .action(async () => {
+      const { ensureLlamaCpp } = await import("../../setup/llamacpp.ts");
       const build = await withProgress((onProgress) => ensureLlamaCpp({ onProgress }));
       process.stdout.write(build.serverPath + "\n");
       process.stdout.write((await tinyModel({})) + "\n");
