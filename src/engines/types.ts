@@ -2,8 +2,15 @@ import type { Grid, ParamValue, ArgValue } from "../grid/schema.ts";
 
 export type EngineKind = "llamacpp" | "vllm" | "sim";
 
-/** Why a point failed to start or run; mapped from the engine's log by the adapter. */
-export type FailureCause = "oom" | "kv_cache_too_small" | "invalid_config" | "bind_failed" | "crashed" | "startup_timeout" | "missing_binary" | "suite_error" | "interrupted";
+/**
+ * Why a point failed to start or run. Startup causes are mapped from the engine's log by the adapter; while
+ * suites run: `crashed` (the engine exited), `request_timeout` (it sent nothing for request_timeout_s),
+ * `point_timeout` (the point's watchdog), `server_error` (every request got a 5xx or an error in the stream),
+ * `stream_broken` (every stream was cut), `request_error` (every request failed otherwise), `suite_error`.
+ */
+export type FailureCause =
+  | "oom" | "kv_cache_too_small" | "invalid_config" | "bind_failed" | "crashed" | "startup_timeout" | "missing_binary" | "suite_error"
+  | "interrupted" | "request_timeout" | "point_timeout" | "server_error" | "stream_broken" | "request_error";
 
 export interface Capabilities {
   /** OpenAI `/v1/chat/completions` streaming with usage. */

@@ -70,12 +70,23 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
   opts.progress.gridStart({ name: grid.name, points: points.length, skipped: points.length - pending.length });
   const order = new Map<Point, number>(points.map((p, i) => [p, i + 1]));
   const limit = pLimit(opts.parallel ?? grid.launcher.parallel);
+  // A group that throws (a results file that cannot be written) stops the others like an interrupt: their
+  // unfinished points are not recorded, so --resume runs them again.
+  const fatal = new AbortController();
+  const signal = AbortSignal.any([opts.signal, fatal.signal]);
   const ctx = {
-    grid, engine, launcher, store, progress: opts.progress, clock: monotonicClock(), signal: opts.signal,
+    grid, engine, launcher, store, progress: opts.progress, clock: monotonicClock(), signal,
     timeScale, index: (p: Point) => order.get(p) ?? 0, total: points.length,
   };
   try {
-    await Promise.all(groupByServer(pending).map((group) => limit(() => (opts.signal.aborted ? undefined : runServerGroup(ctx, group)))));
+    const groups = groupByServer(pending).map((group) =>
+      limit(() => (signal.aborted ? undefined : runServerGroup(ctx, group))).catch((err: unknown) => {
+        fatal.abort(err);
+        throw err;
+      }),
+    );
+    const failedGroup = (await Promise.allSettled(groups)).find((r) => r.status === "rejected");
+    if (failedGroup) throw failedGroup.reason;
   } finally {
     await stopAll();
   }

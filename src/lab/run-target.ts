@@ -77,6 +77,7 @@ export interface TargetRunOptions {
   apiKeyEnv?: string;
   progress: ProgressObserver;
   signal: AbortSignal;
+  requestTimeoutMs?: number;
 }
 
 /** `bench run`: the given suites against a running server, written as a one-point run directory (same files as a grid). */
@@ -88,7 +89,9 @@ export async function runTarget(opts: TargetRunOptions): Promise<{ outDir: strin
   if (existsSync(join(outDir, "points.csv"))) throw badInput(`--out ${outDir} already holds a run`, "choose another --out");
   const overrides = opts.repetitions ? { repetitions: opts.repetitions } : {};
   const options = suites.map((s) => resolveOptions(s, overrides, `--suite ${s.kind}`));
-  const { target, engine } = await probeTarget({ url: opts.url, model: opts.model, api: opts.api, apiKey });
+  const probed = await probeTarget({ url: opts.url, model: opts.model, api: opts.api, apiKey });
+  const target: Target = { ...probed.target, requestTimeoutMs: opts.requestTimeoutMs };
+  const engine = probed.engine;
   const store = new RunStore(outDir, []);
   const described = { url: target.baseUrl, api: opts.api, model: target.model, suites: opts.suites, repetitions: opts.repetitions, capabilities: target.capabilities };
   const manifest: Manifest = {

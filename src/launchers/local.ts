@@ -18,7 +18,7 @@ export const localLauncher: Launcher = {
   async start(req: LaunchRequest): Promise<EngineHandle> {
     const reservation = await reservePort(HOST);
     const spec = req.render(HOST, reservation.port);
-    const run = withWatchdog(spec.command, spec.args);
+    const run = withWatchdog(spec.command, spec.args, req.stopTimeoutMs / 1000);
     mkdirSync(dirname(req.logFile), { recursive: true });
     const started = process.hrtime.bigint();
     req.onPhase?.("starting");
@@ -50,6 +50,7 @@ export const localLauncher: Launcher = {
     const stop = async () => {
       if (!done) {
         kill("SIGTERM");
+        kill("SIGCONT"); // a frozen (SIGSTOPped) engine handles the TERM only once it runs again
         const timer = new Promise((r) => setTimeout(r, req.stopTimeoutMs).unref());
         await Promise.race([exited, timer]);
         kill("SIGKILL"); // the group may hold children even after the leader exited

@@ -1,6 +1,6 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
-import { writeAtomic } from "./atomic.ts";
+import { writeAtomic, writeError } from "./atomic.ts";
 import { REQUEST_COLUMNS, pointColumns, ManifestSchema, type Manifest, type PointRow } from "./columns.ts";
 import { readCsv, toCsv } from "./csv.ts";
 import { badInput } from "../errors.ts";
@@ -47,15 +47,26 @@ export class RunStore {
     return done;
   }
 
-  /** Records every row of one finished point (ok or failed). */
+  /**
+   * Records every row of one finished point (ok or failed). When a write fails (a full disk), both files are
+   * left as they were before this point, and the error says how to resume.
+   */
   commitPoint(rows: PointRow[], requests: PointRow[]): void {
-    if (requests.length) {
-      const header = existsSync(this.requestsFile) ? "" : toCsv(REQUEST_COLUMNS, []);
-      const body = toCsv(REQUEST_COLUMNS, requests).split("\n").slice(1).join("\n");
-      appendFileSync(this.requestsFile, header + body);
+    const requestsSize = existsSync(this.requestsFile) ? statSync(this.requestsFile).size : undefined;
+    try {
+      if (requests.length) {
+        const header = requestsSize === undefined ? toCsv(REQUEST_COLUMNS, []) : "";
+        const body = toCsv(REQUEST_COLUMNS, requests).split("\n").slice(1).join("\n");
+        appendFileSync(this.requestsFile, header + body);
+      }
+      writeAtomic(this.pointsFile, toCsv(this.columns, [...this.rows, ...rows]));
+    } catch (err) {
+      // no request rows of a point that points.csv does not hold
+      if (requestsSize === undefined) rmSync(this.requestsFile, { force: true });
+      else truncateSync(this.requestsFile, requestsSize);
+      throw writeError(this.requestsFile, err);
     }
     this.rows.push(...rows);
-    writeAtomic(this.pointsFile, toCsv(this.columns, this.rows));
   }
 
   allRows(): PointRow[] {

@@ -12,10 +12,13 @@ export function apiOf(target: Target): Api {
 }
 
 /** Sends one workload request in the target's API (translated to OpenAI chat when needed). */
-export function sendRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs = 0): Promise<RequestRecord> {
-  const opts = { gateWaitNs, signal: ctx.signal };
-  if (apiOf(ctx.target) === "anthropic") return streamMessages(ctx.target, req as unknown as Record<string, unknown>, ctx.clock, opts);
-  return streamChat(ctx.target, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, opts);
+export async function sendRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs = 0): Promise<RequestRecord> {
+  const opts = { gateWaitNs, signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs };
+  const record = apiOf(ctx.target) === "anthropic"
+    ? await streamMessages(ctx.target, req as unknown as Record<string, unknown>, ctx.clock, opts)
+    : await streamChat(ctx.target, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, opts);
+  if (record.errorKind === "timeout") ctx.onRequestTimeout?.(record.error ?? "request timeout");
+  return record;
 }
 
 /** Sends every request with at most `concurrency` in flight; time queued behind the gate is recorded apart. */

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { DEFAULT_REQUEST_TIMEOUT_S } from "../../client/types.ts";
 import { badInput } from "../../errors.ts";
 import type { ProgressMode } from "../../progress/render.ts";
 import type { Api } from "../../suites/types.ts";
@@ -14,6 +15,7 @@ interface RunFlags {
   apiKeyEnv?: string;
   progress?: ProgressMode;
   strict?: boolean;
+  requestTimeout: string;
 }
 
 export function register(program: Command): void {
@@ -27,12 +29,15 @@ export function register(program: Command): void {
     .option("--api <api>", "openai (chat completions) or anthropic (messages)", "openai")
     .option("--repetitions <r>", "repetitions of every scenario, overriding the suites' definitions")
     .option("--api-key-env <name>", "environment variable holding the API key (never printed or stored)")
+    .option("--request-timeout <s>", "longest wait in seconds for an answer to start and for each next piece of it", String(DEFAULT_REQUEST_TIMEOUT_S))
     .addOption(progressOption())
     .addOption(strictOption())
     .action(async (flags: RunFlags) => {
       if (flags.api !== "openai" && flags.api !== "anthropic") throw badInput(`--api ${flags.api}: expected openai or anthropic`);
       const repetitions = flags.repetitions === undefined ? undefined : Number(flags.repetitions);
       if (repetitions !== undefined && !(Number.isInteger(repetitions) && repetitions > 0)) throw badInput(`--repetitions ${flags.repetitions}: must be a positive integer`);
+      const requestTimeoutS = Number(flags.requestTimeout);
+      if (!(requestTimeoutS > 0)) throw badInput(`--request-timeout ${flags.requestTimeout}: must be a positive number of seconds`);
       const suites = flags.suite.split(",").map((s) => s.trim()).filter(Boolean);
       const [{ runTarget }, { summaryTable }, { createProgress, defaultProgressMode }] = await Promise.all([
         import("../../lab/run-target.ts"), import("../../lab/summary.ts"), import("../../progress/render.ts"),
@@ -42,7 +47,7 @@ export function register(program: Command): void {
       const progress = createProgress(flags.progress ?? defaultProgressMode());
       const result = await runTarget({
         url: flags.url, suites, out: flags.out, model: flags.model, api: flags.api as Api, repetitions,
-        apiKeyEnv: flags.apiKeyEnv, progress, signal: controller.signal,
+        apiKeyEnv: flags.apiKeyEnv, progress, signal: controller.signal, requestTimeoutMs: requestTimeoutS * 1000,
       });
       process.stdout.write(summaryTable(result.rows, []) + "\n");
       process.stdout.write(`results: ${result.outDir}\n`);
