@@ -2,7 +2,7 @@ import { badInput } from "../errors.ts";
 import { LAUNCHER_KINDS } from "./kinds.ts";
 import { dockerLauncher } from "./docker.ts";
 import { localLauncher } from "./local.ts";
-import { slurmLauncher } from "./slurm.ts";
+import { slurmLauncher } from "./slurm/launcher.ts";
 import type { Launcher } from "./types.ts";
 
 const LAUNCHERS: Partial<Record<(typeof LAUNCHER_KINDS)[number], Launcher>> = {

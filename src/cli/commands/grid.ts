@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { badInput } from "../../errors.ts";
 import type { ProgressMode } from "../../progress/render.ts";
-import type { SlurmFlags } from "../../launchers/slurm-options.ts";
+import type { SlurmFlags } from "../../launchers/slurm/options.ts";
 import { finishRun, progressOption, strictOption } from "../shared-options.ts";
 
 interface GridFlags extends SlurmFlags {
@@ -42,7 +42,7 @@ export function register(program: Command): void {
     .addOption(strictOption())
     .action(async (file: string, flags: GridFlags) => {
       const { loadGrid } = await import("../../grid/load.ts");
-      const { withSlurmFlags } = await import("../../launchers/slurm-options.ts");
+      const { withSlurmFlags } = await import("../../launchers/slurm/options.ts");
       const read = loadGrid(file);
       const loaded = { ...read, grid: withSlurmFlags(read.grid, flags) };
       if (flags.dryRun) {

@@ -1,5 +1,5 @@
-import type { LaunchSpec } from "../engines/types.ts";
-import type { SlurmOptions } from "./slurm-options.ts";
+import type { LaunchSpec } from "../../engines/types.ts";
+import type { SlurmOptions } from "./options.ts";
 
 /** Exit status of the batch script when none of the candidate ports was free on the node. */
 export const NO_FREE_PORT_EXIT = 98;

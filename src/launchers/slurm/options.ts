@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { badInput } from "../errors.ts";
+import { badInput } from "../../errors.ts";
 
 /** `launcher.options` of a slurm grid (other launchers' keys are ignored, so one grid can switch launchers). */
 export const SlurmOptions = z.object({

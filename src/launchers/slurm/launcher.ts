@@ -1,18 +1,18 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { expandEnv } from "../util/env.ts";
-import { systemRunner, type CommandRunner } from "./commands.ts";
-import { tailOf } from "./log-tail.ts";
-import { waitReady } from "./readiness.ts";
-import { track } from "./reaper.ts";
-import { candidatePorts, jobName, readConnection, readJobId, slurmPaths, type Connection, type SlurmPaths } from "./slurm-files.ts";
-import { cancelJob, exitStatus, isActive, jobState, type JobState } from "./slurm-jobs.ts";
-import { parseSlurmOptions, type SlurmOptions } from "./slurm-options.ts";
-import { NO_FREE_PORT_EXIT, renderBatchScript, sbatchArgs } from "./slurm-script.ts";
-import { openTunnel, type Tunnel } from "./slurm-tunnel.ts";
-import { checkInput, failStartup, readLog } from "./startup-failure.ts";
-import { StartupFailure, type EngineHandle, type Launcher, type LaunchRequest } from "./types.ts";
-import { watchJob, type JobWatch } from "./slurm-watch.ts";
+import { expandEnv } from "../../util/env.ts";
+import { systemRunner, type CommandRunner } from "../commands.ts";
+import { tailOf } from "../log-tail.ts";
+import { waitReady } from "../readiness.ts";
+import { track } from "../reaper.ts";
+import { candidatePorts, jobName, readConnection, readJobId, slurmPaths, type Connection, type SlurmPaths } from "./files.ts";
+import { cancelJob, exitStatus, isActive, jobState, type JobState } from "./jobs.ts";
+import { parseSlurmOptions, type SlurmOptions } from "./options.ts";
+import { NO_FREE_PORT_EXIT, renderBatchScript, sbatchArgs } from "./script.ts";
+import { openTunnel, type Tunnel } from "./tunnel.ts";
+import { checkInput, failStartup, readLog } from "../startup-failure.ts";
+import { StartupFailure, type EngineHandle, type Launcher, type LaunchRequest } from "../types.ts";
+import { watchJob, type JobWatch } from "./watch.ts";
 
 /**
  * One SLURM batch job per engine: the job starts the engine on its node and writes a connection file; the lab
