@@ -37,8 +37,14 @@ export function describeExit(exit: { code: number | null; signal: string | null 
 
 /** The engine's exit, if it has exited (or exits within `graceMs`: a killed engine's sockets close a moment before its process is reaped). */
 export async function exitOf(handle: EngineHandle, graceMs = 0): Promise<{ code: number | null; signal: string | null } | undefined> {
-  const timer = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), graceMs).unref());
-  return Promise.race([handle.exited, timer]);
+  let timer: NodeJS.Timeout | undefined;
+  // a referenced timer: between points nothing else may keep the event loop alive (idle sockets are unref'd)
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), graceMs)));
+  try {
+    return await Promise.race([handle.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Whether the engine is alive and answers its readiness probe (a frozen one does not, within the probe's timeout). */

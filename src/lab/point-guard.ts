@@ -22,7 +22,6 @@ export class PointGuard {
     this.signal = AbortSignal.any([runSignal, this.controller.signal]);
     this.failed = new Promise((resolve) => (this.settle = resolve));
     this.timer = setTimeout(() => this.fail("point_timeout", `the point ran longer than point_timeout_s (${timeoutS} s)`), timeoutS * 1000);
-    this.timer.unref();
   }
 
   get failure(): PointFailure | undefined {
