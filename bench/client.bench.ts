@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { Bench } from "tinybench";
 import { onMessagesData, streamMessages, type MessagesState } from "../src/client/anthropic-messages.ts";
 import { onChatData, streamChat } from "../src/client/openai-chat.ts";
-import { SseSplitter } from "../src/client/sse.ts";
+import { SseParser } from "../src/client/sse.ts";
 import { monotonicClock, type RequestRecord } from "../src/client/types.ts";
 
 const EVENTS = Number(process.env.CLIENT_BENCH_EVENTS ?? 200_000);
@@ -92,18 +92,18 @@ async function main(): Promise<void> {
   });
   child.kill();
 
-  const chatText = chatStream(2000);
-  const messagesText = messagesStream(2000);
+  const chatBytes = Buffer.from(chatStream(2000));
+  const messagesBytes = Buffer.from(messagesStream(2000));
   const bench = new Bench({ name: "per-event hot path (2000 events per iteration, no network)", time: 500 });
   bench.add("openai chat: split + onChatData", () => {
     const record: RequestRecord = { ok: false, gateWaitNs: 0, startNs: 0, endNs: 0, chunkNs: [] };
     const state = { text: "", tools: [] };
-    new SseSplitter((d) => onChatData(d, 1, record, state)).push(chatText);
+    new SseParser((d) => onChatData(d, 1, record, state)).push(chatBytes);
   });
   bench.add("anthropic: split + onMessagesData", () => {
     const record: RequestRecord = { ok: false, gateWaitNs: 0, startNs: 0, endNs: 0, chunkNs: [] };
     const state: MessagesState = { text: "", tools: [], toolAt: new Map() };
-    new SseSplitter((d, e) => onMessagesData(d, e, 1, record, state)).push(messagesText);
+    new SseParser((d, e) => onMessagesData(d, e, 1, record, state)).push(messagesBytes);
   });
   await bench.run();
   console.log(bench.name);

@@ -14,7 +14,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Bench } from "tinybench";
 import { startProxy } from "../src/proxy/index.ts";
-import { SseParser } from "../src/proxy/sse-parser.ts";
+import { SseParser } from "../src/client/sse.ts";
 import { StreamTranslator } from "../src/proxy/stream-translator.ts";
 
 interface Scenario {

@@ -1,6 +1,6 @@
 import { request } from "undici";
 import { benchAgent, timeouts } from "./http.ts";
-import { SseSplitter } from "./sse.ts";
+import { SseParser } from "./sse.ts";
 import type { Clock, RequestErrorKind, RequestRecord } from "./types.ts";
 
 export interface StreamOptions {
@@ -43,9 +43,9 @@ export async function streamRequest(
       record.endNs = clock.now();
       return record;
     }
-    const splitter = new SseSplitter((data, event) => onData(record, data, event, clock.now()));
-    const decoder = new TextDecoder();
-    for await (const part of res.body) splitter.push(decoder.decode(part as Uint8Array, { stream: true }));
+    const parser = new SseParser((data, event) => onData(record, data, event, clock.now()));
+    for await (const part of res.body) parser.push(part as Buffer);
+    parser.end();
     record.endNs = record.chunkNs.length ? record.chunkNs[record.chunkNs.length - 1] : clock.now();
     record.ok = record.firstTokenNs !== undefined && record.error === undefined;
     if (record.error !== undefined) record.errorKind = "stream_error";
