@@ -2,7 +2,7 @@ import { badInput } from "../errors.ts";
 import type { Grid } from "./schema.ts";
 import { engineFor } from "../engines/registry.ts";
 import { suiteFor } from "../suites/registry.ts";
-import { launcherKinds } from "../launchers/kinds.ts";
+import { launcherFor } from "../launchers/registry.ts";
 
 /** Cross-field checks the schema cannot express; every message names the field and the fix. */
 export function validateGrid(grid: Grid, file: string): void {
@@ -27,7 +27,5 @@ export function validateGrid(grid: Grid, file: string): void {
       throw badInput(`${file}: field 'suites.${i}.options.${issue.path.join(".")}': ${issue.message}`);
     }
   });
-  if (!launcherKinds().includes(grid.launcher.kind)) {
-    throw badInput(`${file}: field 'launcher.kind': unknown launcher '${grid.launcher.kind}'`, `known: ${launcherKinds().join(", ")}`);
-  }
+  launcherFor(grid.launcher.kind, `${file}: field 'launcher.kind'`);
 }

@@ -41,7 +41,7 @@ export interface GridRunResult {
 export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise<GridRunResult> {
   const { grid, file } = loaded;
   const launcherKind = opts.launcher ?? grid.launcher.kind;
-  const launcher = launcherFor(launcherKind);
+  const launcher = launcherFor(launcherKind, opts.launcher ? `--launcher ${opts.launcher}` : `${file}: field 'launcher.kind'`);
   const points = expandGrid(grid);
   const outDir = resolve(opts.resume ?? opts.out ?? join("results", grid.name, timestamp()));
   if (opts.resume && !existsSync(join(outDir, "manifest.json"))) throw badInput(`--resume ${opts.resume}: no run there (manifest.json missing)`);
