@@ -1,5 +1,7 @@
 import { request } from "undici";
 import { benchAgent } from "./http.ts";
+import { metricsOwner } from "../engines/registry.ts";
+import type { EngineKind } from "../engines/types.ts";
 
 /** A Prometheus scrape: metric name -> value, summed over label sets (e.g. finished_reason). */
 export type MetricSamples = Map<string, number>;
@@ -43,11 +45,7 @@ export async function scrapeMetrics(baseUrl: string, timeoutMs = 5000): Promise<
   }
 }
 
-/** Which engine's names a scrape uses. */
-export function metricsFlavor(samples: MetricSamples): "vllm" | "llamacpp" | null {
-  for (const name of samples.keys()) {
-    if (name.startsWith("vllm:")) return "vllm";
-    if (name.startsWith("llamacpp:")) return "llamacpp";
-  }
-  return null;
+/** Which engine's names a scrape uses (the engines' plugins give their prefixes). */
+export function metricsFlavor(samples: MetricSamples): EngineKind | null {
+  return metricsOwner(samples.keys());
 }

@@ -3,6 +3,7 @@ import { badInput } from "../errors.ts";
 import { renderFlags } from "./flags.ts";
 import { classifyVllmLog } from "./vllm-classify.ts";
 import type { EngineAdapter, LaunchSpec, RenderInput } from "./types.ts";
+import { executableOrFail } from "./executable.ts";
 
 /** The env vars and `-cc` keys REFERENCE.md calls "Inductor autotune on"; off = env vars 0 and no such keys. */
 const AUTOTUNE_ENV = ["VLLM_ENABLE_INDUCTOR_MAX_AUTOTUNE", "VLLM_ENABLE_INDUCTOR_COORDINATE_DESCENT_TUNING"];
@@ -72,6 +73,25 @@ function isPlain(v: unknown): v is Record<string, unknown> {
 export const vllmAdapter: EngineAdapter = {
   kind: "vllm",
   installHint: "install vLLM (pip install vllm) so `vllm` is on PATH, set `binary:` in the grid, or run with --simulate",
+  inGrids: true,
+  defaultBinary: "vllm",
+  defaultPort: 8000,
+  images: { default: "vllm/vllm-openai:latest" },
+  // REFERENCE.md section 1
+  serverMetrics: {
+    prefix: "vllm:", queries: ["vllm:prefix_cache_queries_total"], hits: "vllm:prefix_cache_hits_total",
+    preemptions: "vllm:num_preemptions_total", queue: "vllm:num_requests_waiting", kv: "vllm:kv_cache_usage_perc",
+  },
+  async resolve({ grid, file, binary, model }) {
+    const executable = binary ?? grid.binary ?? "vllm";
+    executableOrFail(executable, `${file}: vLLM executable '${executable}' not found`, vllmAdapter.installHint);
+    return { binary: executable, model: model ?? grid.model };
+  },
+  async version(binary) {
+    const { execa } = await import("execa");
+    const r = await execa(binary, ["--version"], { reject: false, timeout: 60_000, stdin: "ignore" });
+    return r.exitCode === 0 ? `vllm ${String(r.stdout).trim().split("\n").pop()}` : undefined;
+  },
   render: (input) => renderVllm(input, input.binary, ["serve"]),
   classifyLog: classifyVllmLog,
   checkParam(name, values, where) {

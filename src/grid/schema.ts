@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_POINT_TIMEOUT_S, DEFAULT_REQUEST_TIMEOUT_S } from "../client/types.ts";
+import { gridEngineKinds } from "../engines/registry.ts";
 
 /** A grid parameter value: what a flag or client setting can take. */
 export const ParamValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -24,7 +25,8 @@ const LauncherConfig = z.strictObject({
 export const GridSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' or '-' only"),
   description: z.string().optional(),
-  engine: z.enum(["llamacpp", "vllm"]),
+  /** An engine of the registry that grids may name (llamacpp, vllm). */
+  engine: z.enum(gridEngineKinds()),
   /** Path to a .gguf (llama.cpp), a Hugging Face id or path (vLLM), or `tiny` for the generated test model. */
   model: z.string().min(1),
   served_name: z.string().min(1).optional(),

@@ -56,7 +56,7 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
   const manifest: Manifest = opts.resume ? store.readManifest() : {
     schema_version: MANIFEST_SCHEMA_VERSION, lab_version: labVersion(), git_commit: gitCommit(packagePath()),
     grid_name: grid.name, grid_file: file, grid_sha256: loaded.sha256, grid, engine: engine.kind,
-    engine_version: await engineVersion(engine, labVersion()),
+    engine_version: await engineVersion(engine),
     engine_binary: engine.simulated ? undefined : engine.binary, model_path: engine.model,
     launcher: launcherKind, simulated: engine.simulated, time_scale: engine.simulated ? timeScale : undefined,
     sim_hardware: engine.simulated ? process.env[SIM_HARDWARE_ENV] ?? "glm-4.7-flash-awq-2x4090" : undefined,
