@@ -6,6 +6,9 @@ import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimServer, type SimServer } from "../src/sim/index.ts";
 import { measureStream } from "../src/sim/probe.ts";
+import { monotonicClock } from "../src/client/types.ts";
+import { suiteFor } from "../src/suites/registry.ts";
+import type { Target } from "../src/suites/types.ts";
 
 /** The simulator's HTTP API, in process: endpoints, usage accounting, tools, errors, auth, faults. */
 const cacheRoot = mkdtempSync(join(tmpdir(), "sim-api-"));
@@ -143,6 +146,20 @@ describe("simulated vLLM HTTP API", () => {
       expect(Number.isInteger(args.days) && args.days >= 1 && args.days <= 7).toBe(true);
       expect(res.finishReason).toBe(tool_choice === "required" ? "tool_calls" : "stop");
     }
+  });
+
+  it("the toolcall suite against a forcing engine: every request returns a parsable call, tool_calls_ok = 1", async () => {
+    const suite = suiteFor("toolcall");
+    const target: Target = {
+      baseUrl: server.url, model: "glm", engine: "sim", path: "direct", timeScale: 200,
+      capabilities: { openaiChat: true, anthropicMessages: true, tokenize: "vllm", resetPrefixCache: "vllm", metrics: "vllm" },
+    };
+    const ctx = { target, repetitions: 1, clock: monotonicClock(), signal: new AbortController().signal, onPhase: () => {} };
+    const [outcome] = await suite.run(ctx, suite.options.parse({ prompt_tokens: 2000, output_tokens: 256, requests: 3, repetitions: 1 }));
+    const records = outcome.repetitions.flatMap((r) => r.records);
+    expect(records).toHaveLength(3);
+    for (const r of records) expect(r.toolCalls?.map((c) => c.name)).toEqual(["Read"]);
+    expect(outcome.extra?.tool_calls_ok).toBe(1);
   });
 
   it("returns vLLM-shaped 400s for malformed requests and context overflow, 404 for unknown models", async () => {

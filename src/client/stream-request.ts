@@ -12,8 +12,9 @@ export interface StreamOptions {
 
 /**
  * The timing skeleton both streaming clients share: start just before sending, every SSE payload handed to
- * `onData` with its arrival time, end at the last content chunk; a non-200 answer, a timeout, a dropped
- * connection or a stream without content is an error record (with its kind), never an exception.
+ * `onData` with its arrival time, end at the last chunk of the stream (the usage chunk included, `[DONE]` and
+ * pings not), as vllm bench serve ends E2EL; a non-200 answer, a timeout, a dropped connection or a stream
+ * without content is an error record (with its kind), never an exception.
  */
 export async function streamRequest(
   url: string,
@@ -43,10 +44,15 @@ export async function streamRequest(
       record.endNs = clock.now();
       return record;
     }
-    const parser = new SseParser((data, event) => onData(record, data, event, clock.now()));
+    let lastChunkNs: number | undefined;
+    const parser = new SseParser((data, event) => {
+      const now = clock.now();
+      if (data !== "[DONE]" && event !== "ping") lastChunkNs = now;
+      onData(record, data, event, now);
+    });
     for await (const part of res.body) parser.push(part as Buffer);
     parser.end();
-    record.endNs = record.chunkNs.length ? record.chunkNs[record.chunkNs.length - 1] : clock.now();
+    record.endNs = lastChunkNs ?? clock.now();
     record.ok = record.firstTokenNs !== undefined && record.error === undefined;
     if (record.error !== undefined) record.errorKind = "stream_error";
     else if (record.firstTokenNs === undefined) {

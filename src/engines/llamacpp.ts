@@ -54,6 +54,7 @@ export const llamaCppAdapter: EngineAdapter = {
       servedName,
       readiness: { path: "/health", loadingStatuses: [503] },
       capabilities: { openaiChat: true, anthropicMessages: true, tokenize: "llamacpp", resetPrefixCache: "llamacpp-slots", metrics: "llamacpp" },
+      auth: { flag: "--api-key", env: "LLAMA_API_KEY" },
     };
   },
   classifyLog: classifyLlamaCppLog,

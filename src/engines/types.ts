@@ -4,14 +4,14 @@ import type { EngineKind } from "./registry.ts";
 export type { EngineKind } from "./registry.ts";
 
 /**
- * Why a point failed to start or run. Startup causes are mapped from the engine's log by the adapter; while
- * suites run: `crashed` (the engine exited), `request_timeout` (it sent nothing for request_timeout_s),
- * `point_timeout` (the point's watchdog), `server_error` (every request got a 5xx or an error in the stream),
- * `stream_broken` (every stream was cut), `request_error` (every request failed otherwise), `suite_error`.
+ * Why a point failed to start or run. Startup causes are mapped from the engine's log by the adapter
+ * (`readiness_rejected`: its readiness probe got an answer that is not "loading"); while suites run: `crashed`
+ * (the engine exited), `request_timeout` (it sent nothing for request_timeout_s), `point_timeout` (the point's
+ * watchdog), `requests_failed` (every request of a scenario failed), `suite_error` (the suite itself failed).
  */
 export type FailureCause =
-  | "oom" | "kv_cache_too_small" | "invalid_config" | "bind_failed" | "crashed" | "startup_timeout" | "missing_binary" | "suite_error"
-  | "interrupted" | "request_timeout" | "point_timeout" | "server_error" | "stream_broken" | "request_error";
+  | "oom" | "kv_cache_too_small" | "invalid_config" | "bind_failed" | "crashed" | "startup_timeout" | "missing_binary"
+  | "readiness_rejected" | "suite_error" | "requests_failed" | "interrupted" | "request_timeout" | "point_timeout";
 
 export interface Capabilities {
   /** OpenAI `/v1/chat/completions` streaming with usage. */
@@ -71,8 +71,8 @@ export interface LaunchSpec {
   servedName: string;
   readiness: ReadinessProbe;
   capabilities: Capabilities;
-  /** Bearer key clients must send, read from the environment at run time, never stored. */
-  apiKeyEnv?: string;
+  /** Where the engine reads the key clients must send: this flag in `args`, else this environment variable. */
+  auth?: { flag: string; env: string };
 }
 
 export interface RenderInput {
@@ -84,6 +84,13 @@ export interface RenderInput {
   /** Resolved engine binary and model path (after setup). */
   binary: string;
   model: string;
+  /** Simulated runs only: the simulator's speed-up and hardware profile (`--time-scale`, `--hardware`). */
+  simulation?: Simulation;
+}
+
+export interface Simulation {
+  timeScale: number;
+  hardware?: string;
 }
 
 /**

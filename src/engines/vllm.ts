@@ -44,7 +44,7 @@ export function renderVllm(input: RenderInput, command: string, leadingArgs: str
     servedName,
     readiness: { path: "/health", loadingStatuses: [503] },
     capabilities: { openaiChat: true, anthropicMessages: true, tokenize: "vllm", resetPrefixCache: "vllm", metrics: "vllm" },
-    apiKeyEnv: "api-key" in merged ? undefined : grid.env.VLLM_API_KEY ? "VLLM_API_KEY" : undefined,
+    auth: { flag: "--api-key", env: "VLLM_API_KEY" },
   };
 }
 

@@ -1,4 +1,7 @@
+import type { LaunchSpec } from "../engines/types.ts";
 import { probe } from "../launchers/readiness.ts";
+import { expandEnv } from "../util/env.ts";
+import { registerLaunchSecrets } from "../util/secrets.ts";
 import { StartupFailure, type EngineHandle } from "../launchers/types.ts";
 import type { Point } from "../grid/expand.ts";
 import type { GroupContext } from "./run-group.ts";
@@ -10,7 +13,9 @@ export async function startEngine(ctx: GroupContext, point: Point): Promise<Star
   const { grid, engine, store, progress } = ctx;
   try {
     const handle = await ctx.launcher.start({
-      render: (host, port) => engine.adapter.render({ grid, server: point.server, host, port, binary: engine.binary, model: engine.model }),
+      render: (host, port) => withSecretsKnown(engine.adapter.render({
+        grid, server: point.server, host, port, binary: engine.binary, model: engine.model, simulation: engine.simulation,
+      })),
       engine: engine.adapter,
       runDir: store.dir,
       serverId: point.serverId,
@@ -51,4 +56,17 @@ export async function exitOf(handle: EngineHandle, graceMs = 0): Promise<{ code:
 export async function stillServing(handle: EngineHandle, timeoutMs = 3000): Promise<boolean> {
   if (await exitOf(handle)) return false;
   return (await probe(handle.spec, timeoutMs)) === "ready";
+}
+
+/** Registers the secrets of a rendered launch spec (key flags, secret-named env as written and as expanded). */
+function withSecretsKnown(spec: LaunchSpec): LaunchSpec {
+  let expanded: Record<string, string> = {};
+  try {
+    expanded = expandEnv(spec.env);
+  } catch {
+    // an unset reference fails the launch itself, with its own message
+  }
+  registerLaunchSecrets(spec.args, spec.env);
+  registerLaunchSecrets(spec.args, expanded);
+  return spec;
 }

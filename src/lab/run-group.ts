@@ -4,6 +4,7 @@ import type { Point } from "../grid/expand.ts";
 import type { EngineHandle, Launcher } from "../launchers/types.ts";
 import type { ProgressObserver } from "../progress/observer.ts";
 import type { RunStore } from "../results/run-store.ts";
+import { redactText } from "../util/secrets.ts";
 import type { ResolvedEngine } from "./resolve-engine.ts";
 import { startEngine, stillServing } from "./engine-session.ts";
 import { runPoint } from "./run-point.ts";
@@ -27,9 +28,11 @@ export interface GroupContext {
  * Runs the pending points that share one engine configuration: one engine start, then every client-level
  * variation against it. A start failure fails every point of the group; a suite failure fails only its point.
  * An engine that died, froze or stopped answering during a point is stopped and started again for the next one.
+ * The engine's log is scrubbed of secrets once the engine is stopped.
  */
 export async function runServerGroup(ctx: GroupContext, points: Point[]): Promise<void> {
   const { grid, engine, progress } = ctx;
+  const serverId = points[0].serverId;
   const startedAt = new Date().toISOString();
   const rowCtx = (point: Point, startupS?: number): RowContext => ({
     point, engine: engine.kind, launcher: ctx.launcher.kind, path: String(point.client.path ?? grid.path),
@@ -49,6 +52,7 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
         const started = await startEngine(ctx, points[0]);
         if (ctx.signal.aborted) return;
         if (!started.ok) {
+          ctx.store.redactLog(serverId);
           for (const [j, p] of points.slice(i).entries()) {
             if (j > 0) progress.pointStart({ index: ctx.index(p), total: ctx.total, pointId: p.id, label: describe(p) });
             ctx.store.commitPoint([failedRow(rowCtx(p), started.failure.failureCause, `${started.failure.message}\n${started.failure.logTail}`)], []);
@@ -68,10 +72,11 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
     if (handle) {
       progress.phase("stopping engine");
       await handle.stop();
+      ctx.store.redactLog(serverId);
     }
   }
 }
 
 export function describe(point: Point): string {
-  return Object.entries(point.params).map(([k, v]) => `${k}=${v}`).join(" ") || "(no parameters)";
+  return redactText(Object.entries(point.params).map(([k, v]) => `${k}=${v}`).join(" ")) || "(no parameters)";
 }

@@ -1,9 +1,15 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { writeAtomic, writeError } from "./atomic.ts";
-import { REQUEST_COLUMNS, pointColumns, ManifestSchema, type Manifest, type PointRow } from "./columns.ts";
+import { REQUEST_COLUMNS, pointColumns, type Manifest, type PointRow } from "./columns.ts";
 import { readCsv, toCsv } from "./csv.ts";
-import { badInput } from "../errors.ts";
+import { redactText } from "../util/secrets.ts";
+
+function redactRow(row: PointRow): PointRow {
+  const out: PointRow = {};
+  for (const [key, value] of Object.entries(row)) out[key] = typeof value === "string" ? redactText(value) : value;
+  return out;
+}
 
 /**
  * A run directory: points.csv, requests.csv, manifest.json, logs/. Rows of a point are written once the point
@@ -17,14 +23,16 @@ export class RunStore {
   private rows: PointRow[] = [];
   private readonly columns: string[];
 
+  /** `measured`: the metric, server and suite columns, placed between the parameters and the trailing columns. */
   constructor(
     readonly dir: string,
     paramNames: readonly string[],
+    measured: readonly string[] = [],
   ) {
     this.pointsFile = join(dir, "points.csv");
     this.requestsFile = join(dir, "requests.csv");
     this.manifestFile = join(dir, "manifest.json");
-    this.columns = pointColumns(paramNames);
+    this.columns = pointColumns(paramNames, measured);
     mkdirSync(this.logsDir, { recursive: true });
   }
 
@@ -48,25 +56,36 @@ export class RunStore {
   }
 
   /**
-   * Records every row of one finished point (ok or failed). When a write fails (a full disk), both files are
-   * left as they were before this point, and the error says how to resume.
+   * Records every row of one finished point (ok or failed), secrets redacted from every text cell. When a write
+   * fails (a full disk), both files are left as they were before this point, and the error says how to resume.
    */
-  commitPoint(rows: PointRow[], requests: PointRow[]): void {
+  commitPoint(rawRows: PointRow[], rawRequests: PointRow[]): void {
+    const rows = rawRows.map(redactRow);
+    const requests = rawRequests.map(redactRow);
     const requestsSize = existsSync(this.requestsFile) ? statSync(this.requestsFile).size : undefined;
+    const all = [...this.rows, ...rows];
     try {
       if (requests.length) {
         const header = requestsSize === undefined ? toCsv(REQUEST_COLUMNS, []) : "";
         const body = toCsv(REQUEST_COLUMNS, requests).split("\n").slice(1).join("\n");
         appendFileSync(this.requestsFile, header + body);
       }
-      writeAtomic(this.pointsFile, toCsv(this.columns, [...this.rows, ...rows]));
+      writeAtomic(this.pointsFile, toCsv(this.header(all), all));
     } catch (err) {
       // no request rows of a point that points.csv does not hold
       if (requestsSize === undefined) rmSync(this.requestsFile, { force: true });
       else truncateSync(this.requestsFile, requestsSize);
       throw writeError(this.requestsFile, err);
     }
-    this.rows.push(...rows);
+    this.rows = all;
+  }
+
+  /** The declared columns, then any column a row carries that nobody declared (never silently dropped). */
+  private header(rows: PointRow[]): string[] {
+    const known = new Set(this.columns);
+    const extra = new Set<string>();
+    for (const row of rows) for (const key of Object.keys(row)) if (!known.has(key)) extra.add(key);
+    return [...this.columns, ...extra];
   }
 
   allRows(): PointRow[] {
@@ -74,11 +93,15 @@ export class RunStore {
   }
 
   writeManifest(manifest: Manifest): void {
-    writeAtomic(this.manifestFile, JSON.stringify(manifest, null, 2) + "\n");
+    writeAtomic(this.manifestFile, redactText(JSON.stringify(manifest, null, 2)) + "\n");
   }
 
-  readManifest(): Manifest {
-    if (!existsSync(this.manifestFile)) throw badInput(`${this.manifestFile}: no manifest`, "is this a run directory written by `bench grid`?");
-    return ManifestSchema.parse(JSON.parse(readFileSync(this.manifestFile, "utf8")));
+  /** Rewrites an engine's log (once the engine is stopped) without any secret the run knows of or can recognise. */
+  redactLog(serverId: string): void {
+    const file = this.logFile(serverId);
+    if (!existsSync(file)) return;
+    const text = readFileSync(file, "utf8");
+    const clean = redactText(text);
+    if (clean !== text) writeAtomic(file, clean);
   }
 }

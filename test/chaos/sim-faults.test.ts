@@ -11,10 +11,11 @@ import { watchRows } from "./watch-rows.ts";
 /**
  * Faults a healthy engine does not produce on demand, from the vLLM simulator's `--sim-fault` switch: an engine
  * that answers 500 to every request, and one that closes the connection mid-stream. Each ends in a failed row
- * with its class, the next point runs, and rows written before stay as they were (issue 14, item 14).
+ * with its class and the requests' error, the next point runs, and rows written before stay as they were
+ * (issue 14, item 14).
  */
 describe("chaos: an engine answering 500 or closing its streams", () => {
-  it("fails those points as server_error and stream_broken, and runs the next ones", async () => {
+  it("fails those points as requests_failed with the requests' error, and runs the next ones", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tunelab-chaos-sim-"));
     const file = join(dir, "faults.yaml");
     writeFileSync(file, stringify({
@@ -35,10 +36,12 @@ describe("chaos: an engine answering 500 or closing its streams", () => {
     const byFault = (fault: string, seqs: string) => final.filter((row) => row["sim-fault"] === fault && row["max-num-seqs"] === seqs);
     expect(final.map((row) => `${row["max-num-seqs"]}/${row["sim-fault"]}:${row.status}`)).toEqual(["8/none:ok", "8/http-500:failed", "8/close-mid-stream:failed", "16/none:ok"]);
     const [http500] = byFault("http-500", "8");
-    expect(http500.failure).toBe("server_error");
-    expect(http500.failure_detail).toMatch(/HTTP 500: .*simulated fault/);
+    expect(http500.failure).toBe("requests_failed");
+    expect(http500.failure_detail).toMatch(/^all 3 requests failed: HTTP 500: .*simulated fault/);
     const [closed] = byFault("close-mid-stream", "8");
-    expect(closed.failure).toBe("stream_broken");
+    expect(closed.failure).toBe("requests_failed");
+    expect(closed.failure_detail).toMatch(/^all 3 requests failed: /);
+    expect(closed.failure_detail).not.toMatch(/HTTP \d/); // the streams began (200) and were cut
     for (const ok of [...byFault("none", "8"), ...byFault("none", "16")]) {
       expect(Number(ok.errors)).toBe(0);
       expect(Number(ok.output_tok_s)).toBeGreaterThan(0);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { engineFor, engineKinds, gridEngineKinds } from "../../src/engines/registry.ts";
-import { SIM_TIME_SCALE_ENV } from "../../src/engines/sim.ts";
 import type { EngineKind } from "../../src/engines/types.ts";
 import { GridSchema } from "../../src/grid/schema.ts";
 import { localLauncher } from "../../src/launchers/local.ts";
@@ -17,10 +16,10 @@ const runnable: Record<EngineKind, (() => Promise<EngineUnderTest>) | { notHere:
     const { serverPath, modelPath } = await testEngine();
     return engineUnderTest(engineFor("llamacpp"), "llamacpp", serverPath, modelPath, { "ctx-size": 2048, threads: 2 });
   },
-  sim: async () => {
-    process.env[SIM_TIME_SCALE_ENV] = "50"; // as `bench grid --simulate --time-scale 50` sets it
-    return engineUnderTest(engineFor("sim"), "vllm", process.execPath, "QuantTrio/GLM-4.7-Flash-AWQ", { "tensor-parallel-size": 2, "max-model-len": 32768 });
-  },
+  sim: async () => ({
+    ...engineUnderTest(engineFor("sim"), "vllm", process.execPath, "QuantTrio/GLM-4.7-Flash-AWQ", { "tensor-parallel-size": 2, "max-model-len": 32768 }),
+    simulation: { timeScale: 50 }, // as `bench grid --simulate --time-scale 50` renders it
+  }),
   vllm: { notHere: "needs the real vLLM (CPU build), which this project's CI does not install yet" },
 };
 

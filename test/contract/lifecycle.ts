@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
-import type { EngineAdapter } from "../../src/engines/types.ts";
+import type { EngineAdapter, Simulation } from "../../src/engines/types.ts";
 import { parseGrid } from "../../src/grid/load.ts";
 import type { Grid } from "../../src/grid/schema.ts";
 import { portInUse } from "../../src/launchers/ports.ts";
@@ -27,6 +27,8 @@ export interface EngineUnderTest {
   model: string;
   /** Unique in the engine's command line, to find its processes. */
   alias: string;
+  /** The simulator's speed-up and hardware, for simulated engines. */
+  simulation?: Simulation;
 }
 
 /** A small grid for `adapter` whose served name is a unique alias (so the test can find the engine's processes). */
@@ -40,7 +42,7 @@ export function engineUnderTest(adapter: EngineAdapter, engineYaml: string, bina
 export async function start(launcher: Launcher, e: EngineUnderTest, options: Record<string, unknown> = {}): Promise<EngineHandle> {
   const runDir = mkdtempSync(join(tmpdir(), "tunelab-contract-"));
   return launcher.start({
-    render: (host, port) => e.adapter.render({ grid: e.grid, server: {}, host, port, binary: e.binary, model: e.model }),
+    render: (host, port) => e.adapter.render({ grid: e.grid, server: {}, host, port, binary: e.binary, model: e.model, simulation: e.simulation }),
     engine: e.adapter,
     runDir,
     serverId: e.alias,

@@ -33,7 +33,7 @@ describe("suite contract: every registered suite on a started engine", () => {
         const options = resolveOptions(suite, shrunk, `contract ${kind}`);
         const ctx: SuiteContext = {
           target: { baseUrl: handle.spec.baseUrl, directUrl: handle.spec.baseUrl, model: handle.spec.servedName, engine: handle.spec.engine, capabilities: handle.spec.capabilities, path: "direct", timeScale: 1, requestTimeoutMs: 120_000 },
-          client: {}, repetitions: 1, clock: monotonicClock(), signal: new AbortController().signal, onPhase: () => {},
+          repetitions: 1, clock: monotonicClock(), signal: new AbortController().signal, onPhase: () => {},
         };
         const point = { id: "contract", serverId: engine.alias, params: {}, server: {}, client: {} };
         const rowCtx = { point, engine: "llamacpp", launcher: "local", path: "direct", simulated: false, timeScale: 1, startedAt: new Date().toISOString() };

@@ -16,6 +16,7 @@ interface GridFlags extends SlurmFlags {
   launcher?: string;
   parallel?: string;
   progress?: ProgressMode;
+  image?: string;
   strict?: boolean;
 }
 
@@ -38,23 +39,22 @@ export function register(program: Command): void {
     .option("--gpus <n>", "slurm: GPUs per job, a count or type:count")
     .option("--time <limit>", "slurm: wall time per job, e.g. 02:00:00")
     .option("--account <name>", "slurm: account to charge")
+    .option("--image <ref>", "docker: engine image (over launcher.options.image), e.g. the tag `bench setup image llama.cpp` prints")
     .addOption(progressOption())
     .addOption(strictOption())
     .action(async (file: string, flags: GridFlags) => {
-      const { loadGrid } = await import("../../grid/load.ts");
-      const { withSlurmFlags } = await import("../../launchers/slurm/options.ts");
+      const [{ loadGrid }, { withSlurmFlags }, { withDockerFlags }] = await Promise.all([
+        import("../../grid/load.ts"), import("../../launchers/slurm/options.ts"), import("../../launchers/docker-options.ts"),
+      ]);
       const read = loadGrid(file);
-      const loaded = { ...read, grid: withSlurmFlags(read.grid, flags) };
-      if (flags.dryRun) {
-        const { dryRun, formatDryRun } = await import("../../lab/dry-run.ts");
-        process.stdout.write(formatDryRun(dryRun(loaded.grid, flags)));
-        return;
-      }
+      const loaded = { ...read, grid: withDockerFlags(withSlurmFlags(read.grid, flags), flags) };
       const timeScale = Number(flags.timeScale ?? 1);
       if (!(timeScale > 0)) throw badInput(`--time-scale ${flags.timeScale}: must be a positive number`);
-      const { SIM_HARDWARE_ENV, SIM_TIME_SCALE_ENV } = await import("../../engines/sim.ts");
-      process.env[SIM_TIME_SCALE_ENV] = String(timeScale);
-      if (flags.hardware) process.env[SIM_HARDWARE_ENV] = flags.hardware;
+      if (flags.dryRun) {
+        const { dryRun, formatDryRun } = await import("../../lab/dry-run.ts");
+        process.stdout.write(formatDryRun(dryRun(loaded.grid, { ...flags, timeScale })));
+        return;
+      }
       const parallel = flags.parallel === undefined ? undefined : Number(flags.parallel);
       if (parallel !== undefined && !(Number.isInteger(parallel) && parallel > 0)) throw badInput(`--parallel ${flags.parallel}: must be a positive integer`);
       const [{ runGrid }, { summaryTable }, { installSignalHandlers, stopAll }, { createProgress, defaultProgressMode }] = await Promise.all([

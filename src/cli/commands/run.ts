@@ -13,6 +13,7 @@ interface RunFlags {
   api: string;
   repetitions?: string;
   apiKeyEnv?: string;
+  set: string[];
   progress?: ProgressMode;
   strict?: boolean;
   requestTimeout: string;
@@ -29,6 +30,7 @@ export function register(program: Command): void {
     .option("--api <api>", "openai (chat completions) or anthropic (messages)", "openai")
     .option("--repetitions <r>", "repetitions of every scenario, overriding the suites' definitions")
     .option("--api-key-env <name>", "environment variable holding the API key (never printed or stored)")
+    .option("--set <suite.option=value>", "a suite option, e.g. ttft.prompt_tokens=6000 (repeatable)", (item: string, all: string[]) => [...all, item], [] as string[])
     .option("--request-timeout <s>", "longest wait in seconds for an answer to start and for each next piece of it", String(DEFAULT_REQUEST_TIMEOUT_S))
     .addOption(progressOption())
     .addOption(strictOption())
@@ -39,15 +41,16 @@ export function register(program: Command): void {
       const requestTimeoutS = Number(flags.requestTimeout);
       if (!(requestTimeoutS > 0)) throw badInput(`--request-timeout ${flags.requestTimeout}: must be a positive number of seconds`);
       const suites = flags.suite.split(",").map((s) => s.trim()).filter(Boolean);
-      const [{ runTarget }, { summaryTable }, { createProgress, defaultProgressMode }] = await Promise.all([
-        import("../../lab/run-target.ts"), import("../../lab/summary.ts"), import("../../progress/render.ts"),
+      const [{ runTarget }, { summaryTable }, { createProgress, defaultProgressMode }, { parseSetOptions }] = await Promise.all([
+        import("../../lab/run-target.ts"), import("../../lab/summary.ts"), import("../../progress/render.ts"), import("../../suites/set-options.ts"),
       ]);
       const controller = new AbortController();
       process.once("SIGINT", () => controller.abort());
       const progress = createProgress(flags.progress ?? defaultProgressMode());
       const result = await runTarget({
         url: flags.url, suites, out: flags.out, model: flags.model, api: flags.api as Api, repetitions,
-        apiKeyEnv: flags.apiKeyEnv, progress, signal: controller.signal, requestTimeoutMs: requestTimeoutS * 1000,
+        apiKeyEnv: flags.apiKeyEnv, options: parseSetOptions(flags.set), progress, signal: controller.signal,
+        requestTimeoutMs: requestTimeoutS * 1000,
       });
       process.stdout.write(summaryTable(result.rows, []) + "\n");
       process.stdout.write(`results: ${result.outDir}\n`);

@@ -85,6 +85,18 @@ export function register(program: Command): void {
     });
 
   setup
+    .command("image")
+    .description("build the local docker image tunelab/llama-server:<llama.cpp version> FROM scratch from the cached build (no registry needed); prints its tag")
+    .argument("<engine>", "engine: llama.cpp")
+    .option("--force", "rebuild even when the image exists")
+    .action(async (engine: string, flags: { force?: boolean }) => {
+      if (engine !== "llama.cpp") throw badInput(`no local image for '${engine}'`, "known: llama.cpp (vLLM's image is vllm/vllm-openai, pulled from Docker Hub)");
+      const { ensureLlamaServerImage } = await import("../../setup/image.ts");
+      const tag = await withProgress((onProgress) => ensureLlamaServerImage({ force: flags.force, onProgress }));
+      process.stdout.write(tag + "\n");
+    });
+
+  setup
     .command("all")
     .description("build llama.cpp and generate the default tiny model; prints both paths (the model last)")
     .action(async () => {
