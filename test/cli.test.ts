@@ -42,7 +42,8 @@ describe("the compiled CLI (issue 14, item 18)", () => {
   it("simulated engines run the compiled CLI (`node dist/cli/main.js sim serve ...`)", () => {
     const grid = parseGrid("name: g\nengine: vllm\nmodel: m\nsuites: [{ kind: chat }]\n", "g.yaml");
     const spec = simAdapter.render({ grid, server: {}, host: "127.0.0.1", port: 8000, binary: process.execPath, model: "m" });
-    expect([spec.command, ...spec.args.slice(0, 3)]).toEqual([process.execPath, BENCH_BIN, "sim", "serve"]);
+    expect([spec.command, ...spec.args.slice(0, 3)]).toEqual([process.execPath, packagePath("dist/cli/main.js"), "sim", "serve"]);
+    expect(packagePath(pkg.bin.bench)).toBe(spec.args[0]);
   });
 });
 

@@ -14,22 +14,20 @@ export function apiOf(target: Target): Api {
 
 /**
  * Sends one workload request in the target's API (translated to OpenAI chat when needed); a server that sent
- * no usage has the tokens counted by its tokenizer afterwards (outside the timed request). A request that timed
- * out (request_timeout_s) is reported to the point's runner, which stops the point at once.
+ * no usage has the tokens counted by its tokenizer afterwards (outside the timed request).
  */
 export async function sendRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs = 0): Promise<RequestRecord> {
-  const record = await timedRequest(ctx, req, gateWaitNs);
-  if (record.errorKind === "timeout") {
-    ctx.onRequestTimeout?.(record.error ?? "request timeout");
-    return record;
-  }
-  return countMissingUsage(ctx.target, req, record);
+  return countMissingUsage(ctx.target, req, await timedRequest(ctx, req, gateWaitNs));
 }
 
-function timedRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs: number): Promise<RequestRecord> {
+/** One timed request; one that timed out (request_timeout_s) is reported to the point's runner, which stops the point at once. */
+async function timedRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs: number): Promise<RequestRecord> {
   const opts = { gateWaitNs, signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs };
-  if (apiOf(ctx.target) === "anthropic") return streamMessages(ctx.target, req as unknown as Record<string, unknown>, ctx.clock, opts);
-  return streamChat(ctx.target, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, opts);
+  const record = apiOf(ctx.target) === "anthropic"
+    ? await streamMessages(ctx.target, req as unknown as Record<string, unknown>, ctx.clock, opts)
+    : await streamChat(ctx.target, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, opts);
+  if (record.errorKind === "timeout") ctx.onRequestTimeout?.(record.error ?? "request timeout");
+  return record;
 }
 
 /** Sends every request with at most `concurrency` in flight; time queued behind the gate is recorded apart. */
