@@ -1,6 +1,7 @@
 import { badInput } from "../errors.ts";
 import type { Grid } from "./schema.ts";
 import { engineFor } from "../engines/registry.ts";
+import { checkEnvParam, isEnvParam } from "../engines/env-params.ts";
 import { suiteFor } from "../suites/registry.ts";
 import { launcherFor } from "../launchers/registry.ts";
 import { metricColumns } from "../metrics/registry.ts";
@@ -28,7 +29,8 @@ export function validateGrid(grid: Grid, file: string): void {
   const engine = engineFor(grid.engine);
   for (const [name, values] of Object.entries(grid.matrix)) {
     if (name in grid.args) throw badInput(`${file}: field 'matrix.${name}' is also set in 'args'`, "keep it in one place");
-    engine.checkParam?.(name, values, `${file}: field 'matrix.${name}'`);
+    if (isEnvParam(name)) checkEnvParam(name, `${file}: field 'matrix.${name}'`);
+    else engine.checkParam?.(name, values, `${file}: field 'matrix.${name}'`);
   }
   for (const [name, value] of Object.entries(grid.args)) engine.checkParam?.(name, [value], `${file}: field 'args.${name}'`);
   grid.exclude.forEach((rule, i) => {
