@@ -32,9 +32,14 @@ export interface EngineUnderTest {
 }
 
 /** A small grid for `adapter` whose served name is a unique alias (so the test can find the engine's processes). */
-export function engineUnderTest(adapter: EngineAdapter, engineYaml: string, binary: string, model: string, args: Record<string, unknown> = {}): EngineUnderTest {
+export function engineUnderTest(
+  adapter: EngineAdapter, engineYaml: string, binary: string, model: string, args: Record<string, unknown> = {}, env: Record<string, string> = {},
+): EngineUnderTest {
   const alias = `contract-${adapter.kind}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const grid = parseGrid(`name: contract\nengine: ${engineYaml}\nmodel: ${model}\nserved_name: ${alias}\nargs: ${JSON.stringify(args)}\nsuites: [{ kind: chat }]\n`, "contract.yaml");
+  const grid = parseGrid(
+    `name: contract\nengine: ${engineYaml}\nmodel: ${model}\nserved_name: ${alias}\nargs: ${JSON.stringify(args)}\nenv: ${JSON.stringify(env)}\nsuites: [{ kind: chat }]\n`,
+    "contract.yaml",
+  );
   return { adapter, grid, binary, model, alias };
 }
 
@@ -48,7 +53,7 @@ export async function start(launcher: Launcher, e: EngineUnderTest, options: Rec
     serverId: e.alias,
     gridName: "contract",
     logFile: join(runDir, "logs", `${e.alias}.log`),
-    startupTimeoutMs: 120_000,
+    startupTimeoutMs: 900_000,
     stopTimeoutMs: 5_000,
     options,
   });
