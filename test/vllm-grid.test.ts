@@ -6,9 +6,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readCsv } from "../src/results/csv.ts";
 import { testEngine } from "../src/setup/index.ts";
 import { llamaGrid, vllmGrid } from "./helpers/vllm-grids.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "tunelab-vllm-grid-"));
-const bench = (args: string[]) => execa("node", ["bin/bench.mjs", ...args], { reject: false, all: true });
+const bench = (args: string[]) => execa("node", [BENCH_BIN, ...args], { reject: false, all: true });
 type Row = Record<string, string>;
 let vllmRows: Row[] = [];
 const find = (rows: Row[], suite: string, scenario: string) => rows.find((r) => r.suite === suite && r.scenario === scenario);
