@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import { parseCommandString } from "execa";
+import { executableOrFail } from "./executable.ts";
 import { badInput } from "../errors.ts";
 import type { ArgValue, Grid } from "../grid/schema.ts";
 import { isEnvParam, splitEnvParams } from "./env-params.ts";
@@ -32,6 +35,16 @@ function placeholders(words: string[]): string[] {
 export const commandAdapter: EngineAdapter = {
   kind: "command",
   installHint: "install the server so the first word of the grid's `command:` is on PATH, or write its absolute path there",
+  inGrids: true,
+  defaultBinary: "",
+  defaultPort: 8000,
+  /** The template's first word must exist; a model that is a local path is made absolute, anything else passes as is. */
+  async resolve({ grid, file, model }) {
+    const binary = commandBinary(grid) ?? "";
+    executableOrFail(binary, `${file}: field 'command': '${binary}' not found`, commandAdapter.installHint);
+    const name = model ?? grid.model;
+    return { binary, model: existsSync(resolvePath(name)) ? resolvePath(name) : name };
+  },
   render({ grid, server, host, port, model }) {
     const servedName = grid.served_name ?? model;
     const { flags, env } = splitEnvParams(server);

@@ -3,7 +3,7 @@ import type { Grid } from "./schema.ts";
 import { engineFor } from "../engines/registry.ts";
 import { checkEnvParam, isEnvParam } from "../engines/env-params.ts";
 import { suiteFor } from "../suites/registry.ts";
-import { launcherKinds } from "../launchers/kinds.ts";
+import { launcherFor } from "../launchers/registry.ts";
 import { metricColumns } from "../metrics/registry.ts";
 import { SERVER_COLUMNS } from "../metrics/server-deltas.ts";
 import { LEADING_COLUMNS, SCENARIO_COLUMNS, SCENARIO_TAIL_COLUMNS, TRAILING_COLUMNS } from "../results/columns.ts";
@@ -64,7 +64,5 @@ export function validateGrid(grid: Grid, file: string): void {
       }
     }
   });
-  if (!launcherKinds().includes(grid.launcher.kind)) {
-    throw badInput(`${file}: field 'launcher.kind': unknown launcher '${grid.launcher.kind}'`, `known: ${launcherKinds().join(", ")}`);
-  }
+  launcherFor(grid.launcher.kind, `${file}: field 'launcher.kind'`);
 }

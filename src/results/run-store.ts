@@ -1,6 +1,6 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
-import { writeAtomic } from "./atomic.ts";
+import { writeAtomic, writeError } from "./atomic.ts";
 import { REQUEST_COLUMNS, pointColumns, type Manifest, type PointRow } from "./columns.ts";
 import { readCsv, toCsv } from "./csv.ts";
 import { redactText } from "../util/secrets.ts";
@@ -55,24 +55,36 @@ export class RunStore {
     return done;
   }
 
-  /** Records every row of one finished point (ok or failed), secrets redacted from every text cell. */
+  /**
+   * Records every row of one finished point (ok or failed), secrets redacted from every text cell. When a write
+   * fails (a full disk), both files are left as they were before this point, and the error says how to resume.
+   */
   commitPoint(rawRows: PointRow[], rawRequests: PointRow[]): void {
     const rows = rawRows.map(redactRow);
     const requests = rawRequests.map(redactRow);
-    if (requests.length) {
-      const header = existsSync(this.requestsFile) ? "" : toCsv(REQUEST_COLUMNS, []);
-      const body = toCsv(REQUEST_COLUMNS, requests).split("\n").slice(1).join("\n");
-      appendFileSync(this.requestsFile, header + body);
+    const requestsSize = existsSync(this.requestsFile) ? statSync(this.requestsFile).size : undefined;
+    const all = [...this.rows, ...rows];
+    try {
+      if (requests.length) {
+        const header = requestsSize === undefined ? toCsv(REQUEST_COLUMNS, []) : "";
+        const body = toCsv(REQUEST_COLUMNS, requests).split("\n").slice(1).join("\n");
+        appendFileSync(this.requestsFile, header + body);
+      }
+      writeAtomic(this.pointsFile, toCsv(this.header(all), all));
+    } catch (err) {
+      // no request rows of a point that points.csv does not hold
+      if (requestsSize === undefined) rmSync(this.requestsFile, { force: true });
+      else truncateSync(this.requestsFile, requestsSize);
+      throw writeError(this.requestsFile, err);
     }
-    this.rows.push(...rows);
-    writeAtomic(this.pointsFile, toCsv(this.header(), this.rows));
+    this.rows = all;
   }
 
   /** The declared columns, then any column a row carries that nobody declared (never silently dropped). */
-  private header(): string[] {
+  private header(rows: PointRow[]): string[] {
     const known = new Set(this.columns);
     const extra = new Set<string>();
-    for (const row of this.rows) for (const key of Object.keys(row)) if (!known.has(key)) extra.add(key);
+    for (const row of rows) for (const key of Object.keys(row)) if (!known.has(key)) extra.add(key);
     return [...this.columns, ...extra];
   }
 
