@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TelemetryConfig } from "../telemetry/config.ts";
 
 /** A grid parameter value: what a flag or client setting can take. */
 export const ParamValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -43,6 +44,8 @@ export const GridSchema = z.strictObject({
   launcher: LauncherConfig.default({ kind: "local", startup_timeout_s: 600, stop_timeout_s: 15, parallel: 1, options: {} }),
   /** Where suites send requests: direct to the engine's OpenAI API, through the built-in proxy, the engine's native /v1/messages, or an external URL. */
   path: z.union([z.enum(["direct", "proxy", "native"]), z.url()]).default("direct"),
+  /** Resource sampling beside each engine start: auto | off | nvidia | proc, or `{ kind, interval_ms }`. */
+  telemetry: TelemetryConfig,
 });
 
 export type Grid = z.infer<typeof GridSchema>;

@@ -3,6 +3,7 @@ import type { Grid } from "./schema.ts";
 import { engineFor } from "../engines/registry.ts";
 import { suiteFor } from "../suites/registry.ts";
 import { launcherKinds } from "../launchers/kinds.ts";
+import { telemetryKinds } from "../telemetry/registry.ts";
 
 /** Cross-field checks the schema cannot express; every message names the field and the fix. */
 export function validateGrid(grid: Grid, file: string): void {
@@ -29,5 +30,8 @@ export function validateGrid(grid: Grid, file: string): void {
   });
   if (!launcherKinds().includes(grid.launcher.kind)) {
     throw badInput(`${file}: field 'launcher.kind': unknown launcher '${grid.launcher.kind}'`, `known: ${launcherKinds().join(", ")}`);
+  }
+  if (!telemetryKinds().includes(grid.telemetry.kind)) {
+    throw badInput(`${file}: field 'telemetry': unknown telemetry kind '${grid.telemetry.kind}'`, `known: ${telemetryKinds().join(", ")}`);
   }
 }

@@ -17,6 +17,7 @@ import { packagePath } from "../util/paths.ts";
 import { SIM_HARDWARE_ENV } from "../engines/sim.ts";
 import { engineVersion, resolveEngine, type EngineOverrides } from "./resolve-engine.ts";
 import { runServerGroup } from "./run-group.ts";
+import { telemetryRun } from "../telemetry/run.ts";
 
 export interface GridRunOptions extends EngineOverrides {
   out?: string;
@@ -70,8 +71,12 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
   opts.progress.gridStart({ name: grid.name, points: points.length, skipped: points.length - pending.length });
   const order = new Map<Point, number>(points.map((p, i) => [p, i + 1]));
   const limit = pLimit(opts.parallel ?? grid.launcher.parallel);
+  const clock = monotonicClock();
+  const telemetry = telemetryRun({
+    config: grid.telemetry, launcher, simulated: engine.simulated, runDir: outDir, clock, warn: (line) => opts.progress.note(line),
+  });
   const ctx = {
-    grid, engine, launcher, store, progress: opts.progress, clock: monotonicClock(), signal: opts.signal,
+    grid, engine, launcher, store, progress: opts.progress, clock, signal: opts.signal, telemetry,
     timeScale, index: (p: Point) => order.get(p) ?? 0, total: points.length,
   };
   try {

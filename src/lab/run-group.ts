@@ -14,6 +14,9 @@ import { openPath } from "./request-path.ts";
 import { runSuite } from "./run-suite.ts";
 import { failedRow, type RowContext } from "./rows.ts";
 import type { PointRow } from "../results/columns.ts";
+import { EngineTelemetry, withTelemetry } from "../telemetry/engine-telemetry.ts";
+import type { TelemetryRun } from "../telemetry/run.ts";
+import type { ScenarioWindow } from "../telemetry/samples.ts";
 
 export interface GroupContext {
   grid: Grid;
@@ -24,6 +27,8 @@ export interface GroupContext {
   clock: Clock;
   signal: AbortSignal;
   timeScale: number;
+  /** Resource sampling beside each engine start; undefined when off. */
+  telemetry?: TelemetryRun;
   /** Numbering for the progress display. */
   index: (point: Point) => number;
   total: number;
@@ -42,6 +47,7 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
     simulated: engine.simulated, timeScale: ctx.timeScale, startupS, startedAt,
   });
   progress.pointStart({ index: ctx.index(first), total: ctx.total, pointId: first.id, label: describe(first) });
+  const telemetry = ctx.telemetry && new EngineTelemetry(ctx.telemetry, first.serverId);
   let handle;
   try {
     handle = await ctx.launcher.start({
@@ -56,12 +62,15 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
       signal: ctx.signal,
       onPhase: (p) => progress.phase(p),
       options: grid.launcher.options,
+      sidecar: telemetry?.sidecar,
     });
   } catch (err) {
     if (ctx.signal.aborted) return;
     const f = err instanceof StartupFailure ? err : new StartupFailure("crashed", "", (err as Error).message);
-    for (const point of points) {
-      store.commitPoint([failedRow(rowCtx(point), f.failureCause, `${f.message}\n${f.logTail}`)], []);
+    for (const [i, point] of points.entries()) {
+      // the samples of a failed start (memory while loading) are kept with its first point
+      const samples = i === 0 && telemetry ? telemetry.rows(point.id) : [];
+      store.commitPoint([failedRow(rowCtx(point), f.failureCause, `${f.message}\n${f.logTail}`)], [], samples);
       progress.pointEnd({ pointId: point.id, status: "failed", detail: f.failureCause });
     }
     return;
@@ -71,9 +80,10 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
       if (ctx.signal.aborted) return;
       if (i > 0) progress.pointStart({ index: ctx.index(point), total: ctx.total, pointId: point.id, label: describe(point) });
       const startupS = engine.simulated ? handle.startupS * ctx.timeScale : handle.startupS;
-      const { rows, requests, failed } = await runPoint(ctx, point, handle.spec, rowCtx(point, startupS), () => handle.logTail());
+      const { rows, requests, windows, failed } = await runPoint(ctx, point, handle.spec, rowCtx(point, startupS), () => handle.logTail());
       if (ctx.signal.aborted) return; // an interrupted point is not recorded: resume runs it again
-      store.commitPoint(rows, requests);
+      const t = await telemetry?.collect(point.id, windows);
+      store.commitPoint(t ? withTelemetry(rows, t) : rows, requests, t?.rows ?? []);
       progress.pointEnd({ pointId: point.id, status: failed === "suite_error" ? "failed" : "ok", detail: failed });
     }
   } finally {
@@ -82,15 +92,22 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
   }
 }
 
+interface PointResult {
+  rows: PointRow[];
+  requests: PointRow[];
+  windows: ScenarioWindow[];
+  failed?: string;
+}
+
 async function runPoint(
   ctx: GroupContext, point: Point, spec: LaunchSpec, rowCtx: RowContext, logTail: () => string,
-): Promise<{ rows: PointRow[]; requests: PointRow[]; failed?: string }> {
+): Promise<PointResult> {
   const engineKey = spec.apiKeyEnv ? process.env[spec.apiKeyEnv] : undefined;
   let opened;
   try {
     opened = await openPath(rowCtx.path, spec, engineKey);
   } catch (err) {
-    return { rows: [failedRow(rowCtx, "suite_error", (err as Error).message)], requests: [], failed: "suite_error" };
+    return { rows: [failedRow(rowCtx, "suite_error", (err as Error).message)], requests: [], windows: [], failed: "suite_error" };
   }
   const target: Target = {
     baseUrl: opened.baseUrl, api: opened.api, directUrl: spec.baseUrl, model: spec.servedName, engine: spec.engine,
@@ -106,9 +123,10 @@ async function runPoint(
 
 async function runSuites(
   ctx: GroupContext, point: Point, target: Target, rowCtx: RowContext, logTail: () => string,
-): Promise<{ rows: PointRow[]; requests: PointRow[]; failed?: string }> {
+): Promise<PointResult> {
   const rows: PointRow[] = [];
   const requests: PointRow[] = [];
+  const windows: ScenarioWindow[] = [];
   const suiteCtx = { target, client: point.client, repetitions: ctx.grid.repetitions ?? 1, clock: ctx.clock, signal: ctx.signal, onPhase: (p: string) => ctx.progress.phase(p) };
   let failed: string | undefined;
   for (const entry of ctx.grid.suites) {
@@ -119,10 +137,11 @@ async function runSuites(
     if (ctx.signal.aborted) break;
     rows.push(...result.rows);
     requests.push(...result.requests);
+    windows.push(...result.windows);
     if (result.error) failed = "suite_error";
   }
   const errors = rows.reduce((n, r) => n + Number(r.errors ?? 0), 0);
-  return { rows, requests, failed: failed ?? (errors ? `${errors} request errors` : undefined) };
+  return { rows, requests, windows, failed: failed ?? (errors ? `${errors} request errors` : undefined) };
 }
 
 export function describe(point: Point): string {

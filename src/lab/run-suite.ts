@@ -1,11 +1,15 @@
 import type { Point } from "../grid/expand.ts";
 import type { PointRow } from "../results/columns.ts";
 import type { Suite, SuiteContext } from "../suites/types.ts";
+import type { ScenarioWindow } from "../telemetry/samples.ts";
+import { scenarioWindows } from "../telemetry/windows.ts";
 import { failedRow, requestRows, scaleOutcomes, scenarioRows, type RowContext } from "./rows.ts";
 
 export interface SuiteResult {
   rows: PointRow[];
   requests: PointRow[];
+  /** Measured windows on the lab's clock (unscaled), for telemetry. */
+  windows: ScenarioWindow[];
   /** Set when the suite threw: its rows are then a single failed row. */
   error?: string;
 }
@@ -19,11 +23,12 @@ export async function runSuite<O>(
   ctx: SuiteContext, suite: Suite<O>, options: O, point: Point, rowCtx: RowContext, detail: () => string = () => "",
 ): Promise<SuiteResult> {
   try {
-    const outcomes = scaleOutcomes(await suite.run(ctx, options), ctx.target.timeScale);
-    return { rows: scenarioRows(rowCtx, suite.kind, outcomes), requests: requestRows(point, suite.kind, outcomes) };
+    const raw = await suite.run(ctx, options);
+    const outcomes = scaleOutcomes(raw, ctx.target.timeScale);
+    return { rows: scenarioRows(rowCtx, suite.kind, outcomes), requests: requestRows(point, suite.kind, outcomes), windows: scenarioWindows(suite.kind, raw) };
   } catch (err) {
     const message = (err as Error).message;
     const extra = detail();
-    return { rows: [failedRow(rowCtx, "suite_error", extra ? `${message}\n${extra}` : message, suite.kind)], requests: [], error: message };
+    return { rows: [failedRow(rowCtx, "suite_error", extra ? `${message}\n${extra}` : message, suite.kind)], requests: [], windows: [], error: message };
   }
 }

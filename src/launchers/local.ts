@@ -4,6 +4,7 @@ import { execa } from "execa";
 import { expandEnv } from "../util/env.ts";
 import { reservePort, waitPortFree } from "./ports.ts";
 import { withWatchdog } from "./watchdog.ts";
+import { startSidecar } from "./sidecar.ts";
 import { waitReady } from "./readiness.ts";
 import { track } from "./reaper.ts";
 import { StartupFailure, type EngineHandle, type Launcher, type LaunchRequest } from "./types.ts";
@@ -15,6 +16,7 @@ const HOST = "127.0.0.1";
 /** Runs the engine on this machine in its own process group, logs to a file, stops the whole group. */
 export const localLauncher: Launcher = {
   kind: "local",
+  sidecars: true,
   async start(req: LaunchRequest): Promise<EngineHandle> {
     const reservation = await reservePort(HOST);
     const spec = req.render(HOST, reservation.port);
@@ -22,8 +24,9 @@ export const localLauncher: Launcher = {
     mkdirSync(dirname(req.logFile), { recursive: true });
     const started = process.hrtime.bigint();
     req.onPhase?.("starting");
+    const env = expandEnv(spec.env);
     const child = execa(run.command, run.args, {
-      env: expandEnv(spec.env),
+      env,
       stdin: "pipe", // held open and never written: its closing tells the watchdog the lab is gone
       // both streams appended to one file (O_APPEND keeps their lines whole)
       stdout: { file: req.logFile, append: true },
@@ -33,6 +36,7 @@ export const localLauncher: Launcher = {
       cleanup: false,
     });
     const pid = child.pid;
+    const stopSidecar = req.sidecar && pid !== undefined ? startSidecar(req.sidecar, pid, env) : () => {};
     const exited = child.then((r) => {
       child.stdin?.destroy();
       return { code: r.exitCode ?? null, signal: r.signal ?? null };
@@ -48,6 +52,7 @@ export const localLauncher: Launcher = {
     let done = false;
     void exited.then(() => (done = true));
     const stop = async () => {
+      stopSidecar();
       if (!done) {
         kill("SIGTERM");
         const timer = new Promise((r) => setTimeout(r, req.stopTimeoutMs).unref());

@@ -1,5 +1,7 @@
 import type { LaunchSpec } from "../engines/types.ts";
 import type { SlurmOptions } from "./slurm-options.ts";
+import { sidecarShellLine } from "./sidecar.ts";
+import type { Sidecar } from "./types.ts";
 
 /** Exit status of the batch script when none of the candidate ports was free on the node. */
 export const NO_FREE_PORT_EXIT = 98;
@@ -15,7 +17,7 @@ export function shellQuote(word: string): string {
  * bound to every interface, and atomically writes `{job_id, host, node, port}` to the connection file.
  * Environment values are not in the script: sbatch exports them from the lab's environment.
  */
-export function renderBatchScript(input: { candidates: LaunchSpec[]; connectionFile: string; prelude?: SlurmOptions["prelude"]; title: string }): string {
+export function renderBatchScript(input: { candidates: LaunchSpec[]; connectionFile: string; prelude?: SlurmOptions["prelude"]; title: string; sidecar?: Sidecar }): string {
   const { candidates, connectionFile } = input;
   const prelude = input.prelude === undefined ? [] : [input.prelude].flat();
   const conn = shellQuote(connectionFile);
@@ -33,6 +35,7 @@ export function renderBatchScript(input: { candidates: LaunchSpec[]; connectionF
     "esac",
     `"\${ENGINE[@]}" &`,
     "PID=$!",
+    ...(input.sidecar ? [sidecarShellLine(input.sidecar, "PID", shellQuote)] : []),
     `trap 'kill -TERM $PID 2>/dev/null; wait $PID; exit 143' TERM INT`,
     `printf '{"job_id":"%s","host":"%s","node":"%s","port":%s}\\n' "$SLURM_JOB_ID" "$(hostname)" "\${SLURMD_NODENAME:-}" "$PORT" > ${conn}.tmp.$$ && mv -f ${conn}.tmp.$$ ${conn}`,
     "wait $PID",

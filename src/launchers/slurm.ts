@@ -20,7 +20,7 @@ import { watchJob, type JobWatch } from "./slurm-watch.ts";
  * left the queue. `runner` is injectable so tests can run without a cluster.
  */
 export function createSlurmLauncher(runner: CommandRunner = systemRunner): Launcher {
-  return { kind: "slurm", start: (req) => startJob(runner, req) };
+  return { kind: "slurm", sidecars: true, start: (req) => startJob(runner, req) };
 }
 
 export const slurmLauncher = createSlurmLauncher();
@@ -82,7 +82,7 @@ async function submit(runner: CommandRunner, req: LaunchRequest, o: SlurmOptions
   const env = checkInput(() => expandEnv(candidates[0].env));
   const name = jobName(p);
   rmSync(p.connection, { force: true });
-  writeFileSync(p.script, renderBatchScript({ candidates, connectionFile: p.connection, prelude: o.prelude, title: name }), { mode: 0o755 });
+  writeFileSync(p.script, renderBatchScript({ candidates, connectionFile: p.connection, prelude: o.prelude, title: name, sidecar: req.sidecar }), { mode: 0o755 });
   req.onPhase?.("submitting job");
   const r = await runner.run("sbatch", sbatchArgs(o, { name, logFile: req.logFile, script: p.script }), { env });
   const jobId = r.stdout.trim().split(";")[0];

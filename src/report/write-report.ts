@@ -3,6 +3,8 @@ import { join, resolve } from "node:path";
 import { failure, LabError } from "../errors.ts";
 import { packagePath } from "../util/paths.ts";
 import { decodeByParamCharts } from "./charts/decode-by-param.ts";
+import { efficiencyChart } from "./charts/efficiency.ts";
+import { memoryChart } from "./charts/memory.ts";
 import { heatmapChart } from "./charts/heatmap.ts";
 import { paretoChart } from "./charts/pareto-chart.ts";
 import { throughputChart } from "./charts/throughput.ts";
@@ -29,7 +31,8 @@ export async function writeReport(runDir: string, outDir?: string, opts: ReportO
   const out = resolve(outDir ?? defaultReportDir(run));
   mkdirSync(out, { recursive: true });
   const input: ChartInput = { run, selection: defaultSelection(run), heatmap: opts.heatmap };
-  const charts: Chart[] = [throughputChart(input), ttftColdWarmChart(input), ...decodeByParamCharts(input), heatmapChart(input), paretoChart(input)];
+  const charts: Chart[] = [throughputChart(input), ttftColdWarmChart(input), ...decodeByParamCharts(input), heatmapChart(input), paretoChart(input),
+    memoryChart(input), efficiencyChart(input)];
   const files: string[] = [];
   const write = (name: string, text: string) => {
     writeFileSync(join(out, name), text);

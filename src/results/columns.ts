@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TELEMETRY_COLUMNS } from "../telemetry/columns.ts";
 
 /**
  * The points.csv contract. Column order is stable: LEADING, then one column per grid parameter (named as in
@@ -22,6 +23,7 @@ export const METRIC_COLUMNS = [
   "startup_s",
   "server_prompt_ms_mean", "tool_calls_ok", "cache_reset",
   "proxy_added_ttft_ms", "proxy_added_itl_ms",
+  ...TELEMETRY_COLUMNS,
 ] as const;
 
 export const TRAILING_COLUMNS = [
@@ -43,7 +45,7 @@ export const REQUEST_COLUMNS = [
 ] as const;
 
 /** manifest.json: schema_version is bumped when columns are added. */
-export const MANIFEST_SCHEMA_VERSION = 1;
+export const MANIFEST_SCHEMA_VERSION = 2;
 
 export const ManifestSchema = z.object({
   schema_version: z.number().int(),

@@ -1,18 +1,21 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeAtomic } from "./atomic.ts";
+import { TELEMETRY_CSV_COLUMNS } from "../telemetry/columns.ts";
 import { REQUEST_COLUMNS, pointColumns, ManifestSchema, type Manifest, type PointRow } from "./columns.ts";
 import { readCsv, toCsv } from "./csv.ts";
 import { badInput } from "../errors.ts";
 
 /**
- * A run directory: points.csv, requests.csv, manifest.json, logs/. Rows of a point are written once the point
- * ends: requests first (appended), then points.csv rewritten atomically, which is what marks the point done.
- * On resume, request rows of points that never reached points.csv are dropped, so nothing is counted twice.
+ * A run directory: points.csv, requests.csv, telemetry.csv, manifest.json, logs/. Rows of a point are written
+ * once the point ends: requests and telemetry samples first (appended), then points.csv rewritten atomically,
+ * which is what marks the point done. On resume, request and telemetry rows of points that never reached
+ * points.csv are dropped, so nothing is counted twice.
  */
 export class RunStore {
   readonly pointsFile: string;
   readonly requestsFile: string;
+  readonly telemetryFile: string;
   readonly manifestFile: string;
   private rows: PointRow[] = [];
   private readonly columns: string[];
@@ -23,6 +26,7 @@ export class RunStore {
   ) {
     this.pointsFile = join(dir, "points.csv");
     this.requestsFile = join(dir, "requests.csv");
+    this.telemetryFile = join(dir, "telemetry.csv");
     this.manifestFile = join(dir, "manifest.json");
     this.columns = pointColumns(paramNames);
     mkdirSync(this.logsDir, { recursive: true });
@@ -40,20 +44,16 @@ export class RunStore {
   resume(): Set<string> {
     this.rows = readCsv(this.pointsFile);
     const done = new Set(this.rows.map((r) => String(r.point_id)));
-    if (existsSync(this.requestsFile)) {
-      const kept = readCsv(this.requestsFile).filter((r) => done.has(r.point_id));
-      writeAtomic(this.requestsFile, toCsv(REQUEST_COLUMNS, kept));
+    for (const [file, columns] of [[this.requestsFile, REQUEST_COLUMNS], [this.telemetryFile, TELEMETRY_CSV_COLUMNS]] as const) {
+      if (existsSync(file)) writeAtomic(file, toCsv(columns, readCsv(file).filter((r) => done.has(r.point_id))));
     }
     return done;
   }
 
-  /** Records every row of one finished point (ok or failed). */
-  commitPoint(rows: PointRow[], requests: PointRow[]): void {
-    if (requests.length) {
-      const header = existsSync(this.requestsFile) ? "" : toCsv(REQUEST_COLUMNS, []);
-      const body = toCsv(REQUEST_COLUMNS, requests).split("\n").slice(1).join("\n");
-      appendFileSync(this.requestsFile, header + body);
-    }
+  /** Records every row of one finished point (ok or failed), with its requests and telemetry samples. */
+  commitPoint(rows: PointRow[], requests: PointRow[], telemetry: PointRow[] = []): void {
+    appendRows(this.requestsFile, REQUEST_COLUMNS, requests);
+    appendRows(this.telemetryFile, TELEMETRY_CSV_COLUMNS, telemetry);
     this.rows.push(...rows);
     writeAtomic(this.pointsFile, toCsv(this.columns, this.rows));
   }
@@ -70,4 +70,11 @@ export class RunStore {
     if (!existsSync(this.manifestFile)) throw badInput(`${this.manifestFile}: no manifest`, "is this a run directory written by `bench grid`?");
     return ManifestSchema.parse(JSON.parse(readFileSync(this.manifestFile, "utf8")));
   }
+}
+
+function appendRows(file: string, columns: readonly string[], rows: PointRow[]): void {
+  if (!rows.length) return;
+  const header = existsSync(file) ? "" : toCsv(columns, []);
+  const body = toCsv(columns, rows).split("\n").slice(1).join("\n");
+  appendFileSync(file, header + body);
 }
