@@ -24,12 +24,13 @@ printf -v nap_s '%d.%03d' $((interval_ms / 1000)) $((interval_ms % 1000))
 nap() { read -r -t "$nap_s" -u "$nap_fd" _ || :; }
 
 # nvidia-smi's CSV lines, each prefixed with the time it arrived; ends (SIGPIPE) when the engine is gone.
+# Lines that are not samples (nvidia-smi prints its failures on stdout) go to the error file.
 sample_nvidia() {
   local line
-  nvidia-smi --query-gpu=$QUERY --format=csv,noheader,nounits -lms "$interval_ms" ${gpu_ids:+-i "$gpu_ids"} 2>"$err_file" </dev/null |
+  nvidia-smi --query-gpu=$QUERY --format=csv,noheader,nounits -lms "$interval_ms" ${gpu_ids:+-i "$gpu_ids"} 2>>"$err_file" </dev/null |
     while IFS= read -r line; do
       alive || exit 0
-      [[ -n $line ]] && echo "$EPOCHREALTIME,$line"
+      if [[ $line == [0-9]* ]]; then echo "$EPOCHREALTIME,$line"; elif [[ -n $line ]]; then echo "$line" >>"$err_file"; fi
     done
   return "${PIPESTATUS[0]}"
 }
@@ -39,21 +40,21 @@ sample_nvidia() {
 sample_proc() {
   local tck page_kib pgrp line f p n=0 cpu rss count members=()
   tck=$(getconf CLK_TCK) page_kib=$(($(getconf PAGESIZE) / 1024))
-  read -r line <"/proc/$pid/stat" 2>/dev/null || { echo "cannot read /proc/$pid/stat" >"$err_file"; return 1; }
+  read -r line 2>/dev/null <"/proc/$pid/stat" || { echo "cannot read /proc/$pid/stat" >"$err_file"; return 1; }
   set -- ${line##*) }
   pgrp=$3
   while alive; do
     if ((n++ % 8 == 0)); then
       members=()
       for f in /proc/[0-9]*/stat; do
-        read -r line <"$f" 2>/dev/null || continue
+        read -r line 2>/dev/null <"$f" || continue
         set -- ${line##*) }
         [[ $3 == "$pgrp" ]] && { p=${f#/proc/}; members+=("${p%/stat}"); }
       done
     fi
     cpu=0 rss=0 count=0
     for p in "${members[@]}"; do
-      read -r line <"/proc/$p/stat" 2>/dev/null || continue
+      read -r line 2>/dev/null <"/proc/$p/stat" || continue
       set -- ${line##*) }
       [[ $3 == "$pgrp" ]] || continue
       ((cpu += ${12} + ${13} + ${14} + ${15}, rss += ${22}, count++))
@@ -72,7 +73,7 @@ if [[ $kind == auto || $kind == nvidia ]]; then
     [[ $kind == nvidia ]] && { echo "#error nvidia-smi not found on PATH on $(hostname)"; exit 0; }
     kind=proc
   elif [[ $kind == auto ]]; then
-    if nvidia-smi -L >/dev/null 2>"$err_file"; then kind=nvidia; else
+    if nvidia-smi -L >"$err_file" 2>&1; then kind=nvidia; else
       read -r why <"$err_file"
       echo "#warn nvidia-smi failed on $(hostname) (${why:-no message}): GPU columns left empty, sampling the engine's CPU and memory instead"
       kind=proc
@@ -91,4 +92,6 @@ for attempt in 1 2; do
   why="${why:-no message}"
   [[ $attempt == 1 ]] && echo "#restart $kind sampler exited with status $status ($why)"
 done
-echo "#error $kind sampler on $(hostname) exited twice (status $status: $why); gave up for this engine"
+label="the /proc sampler"
+[[ $kind == nvidia ]] && label=nvidia-smi
+echo "#error $label on $(hostname) exited twice (status $status: $why), gave up for this engine"
