@@ -1,4 +1,6 @@
-import { resolve } from "node:path";
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { agentScript } from "../src/telemetry/agent.ts";
@@ -35,6 +37,18 @@ describe("telemetry agent (src/telemetry/agent.sh)", () => {
     const cpu = samples.map((s) => s[1]);
     expect(cpu.at(-1)).toBeGreaterThanOrEqual(500);
     expect([...cpu].sort((a, b) => a - b)).toEqual(cpu);
+  });
+
+  it("proc: finds a group member whose command name holds spaces and parentheses", async () => {
+    const odd = join(mkdtempSync(join(tmpdir(), "tunelab-agent-")), "eng ine) x");
+    copyFileSync("/bin/sleep", odd);
+    await execa("chmod", ["+x", odd]);
+    const engine = execa(odd, ["1.5"], { detached: true, reject: false });
+    const r = await agent(engine.pid!, "proc", 100);
+    await engine;
+    const samples = r.stdout.trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+    expect(samples.length).toBeGreaterThanOrEqual(3);
+    expect(samples.every(([, , rssKiB, processes]) => processes === 1 && rssKiB > 0)).toBe(true);
   });
 
   it("auto picks nvidia when nvidia-smi answers (the stand-in), and passes its CSV lines through with a time stamp", async () => {

@@ -36,22 +36,30 @@ sample_nvidia() {
 }
 
 # The engine's process group from /proc: CPU time (its processes', plus children they reaped) and RSS.
-# Members are found by a scan of /proc every 8 samples; in between only their own stat files are read.
+# Members are found by a scan of every process (every 8th sample for the first 40, then every 32nd: engines
+# spawn their workers while starting); in between only the members' own stat files are read. The scan reads
+# the group from the 5th field, which is where it is unless the command name holds spaces: such a process is
+# read the slow, exact way.
 sample_proc() {
-  local tck page_kib pgrp line f p n=0 cpu rss count members=()
+  local tck page_kib pgrp line f p comm group n=0 cpu rss count members=()
   tck=$(getconf CLK_TCK) page_kib=$(($(getconf PAGESIZE) / 1024))
   read -r line 2>/dev/null <"/proc/$pid/stat" || { echo "cannot read /proc/$pid/stat" >"$err_file"; return 1; }
   set -- ${line##*) }
   pgrp=$3
   while alive; do
-    if ((n++ % 8 == 0)); then
+    if (((n < 40 ? n % 8 : n % 32) == 0)); then
       members=()
       for f in /proc/[0-9]*/stat; do
-        read -r line 2>/dev/null <"$f" || continue
-        set -- ${line##*) }
-        [[ $3 == "$pgrp" ]] && { p=${f#/proc/}; members+=("${p%/stat}"); }
+        read -r _ comm _ _ group _ 2>/dev/null <"$f" || continue
+        if [[ $comm != *")" ]]; then
+          read -r line 2>/dev/null <"$f" || continue
+          set -- ${line##*) }
+          group=$3
+        fi
+        [[ $group == "$pgrp" ]] && { p=${f#/proc/}; members+=("${p%/stat}"); }
       done
     fi
+    ((n++))
     cpu=0 rss=0 count=0
     for p in "${members[@]}"; do
       read -r line 2>/dev/null <"/proc/$p/stat" || continue
