@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "../client/types.ts";
 import type { Launcher } from "../launchers/types.ts";
@@ -36,11 +37,13 @@ export function telemetryRun(input: TelemetryRunInput): TelemetryRun | undefined
   }
   // the simulator is a CPU process whatever GPUs the host has
   const kind = config.kind === "auto" && input.simulated ? "proc" : config.kind;
+  const dir = join(input.runDir, "telemetry");
+  mkdirSync(dir, { recursive: true }); // here, not by the agent: on SLURM the job only redirects into it
   const wallMsAtZero = Date.now() - input.clock.now() / 1e6;
   const warned = new Set<string>();
   return {
     kind, intervalMs: config.interval_ms,
-    outFile: (serverId) => join(input.runDir, "telemetry", `${serverId}.out`),
+    outFile: (serverId) => join(dir, `${serverId}.out`),
     toNs: (wallS) => Math.round((wallS * 1000 - wallMsAtZero) * 1e6),
     notice(n) {
       if (n.level === "restart") return;
