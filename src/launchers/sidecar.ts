@@ -1,24 +1,31 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import { execa } from "execa";
 import type { Sidecar } from "./types.ts";
 
-/** Starts a sidecar for the engine process `pid` on this machine, in its own process group; returns its stop. */
+/**
+ * Starts a sidecar for the engine process `pid` on this machine, in its own process group, writing straight to
+ * its file (its own descriptor, never through the lab's event loop); returns its stop.
+ */
 export function startSidecar(sidecar: Sidecar, pid: number, env: Record<string, string>): () => void {
   mkdirSync(dirname(sidecar.outFile), { recursive: true });
-  writeFileSync(sidecar.outFile, "");
-  const child = execa("bash", ["-c", sidecar.script, sidecar.name, String(pid), ...sidecar.args], {
-    env, stdin: "ignore", stdout: { file: sidecar.outFile, append: true }, stderr: { file: sidecar.outFile, append: true },
-    detached: true, reject: false, cleanup: false,
-  });
-  void child.catch(() => undefined);
-  return () => {
-    try {
-      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
-  };
+  const fd = openSync(sidecar.outFile, "w");
+  let exited = false;
+  try {
+    const child = spawn("bash", ["-c", sidecar.script, sidecar.name, String(pid), ...sidecar.args], {
+      env: { ...process.env, ...env }, stdio: ["ignore", fd, fd], detached: true,
+    });
+    child.on("error", () => (exited = true)).on("exit", () => (exited = true));
+    return () => {
+      try {
+        if (!exited && child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
+    };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The sidecar's line in a job script: beside the engine (`$pid_var`), in its own session, output to its file. */
