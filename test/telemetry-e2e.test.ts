@@ -17,20 +17,24 @@ const FAKE_GPU = resolve("test/fixtures/fake-gpu");
 let serverPath = "";
 let modelPath = "";
 
-function gridFile(name: string, telemetry: string, matrix = "{ parallel: [2] }"): string {
+const MEASURED = "{ requests: 3, prompt_tokens: 32, output_tokens: 12, warmup: 1, concurrency: 2 }";
+/** For tests about faults, not numbers: one short request per point. */
+const LIGHT = "{ requests: 1, prompt_tokens: 16, output_tokens: 4, warmup: 0, repetitions: 1 }";
+
+function gridFile(name: string, telemetry: string, matrix = "{ parallel: [2] }", options = MEASURED): string {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, [
     `name: ${name}`, "engine: llamacpp", `model: ${modelPath}`, `binary: ${serverPath}`, `served_name: tiny-${name}-${process.pid}`,
     "args: { ctx-size: 2048, threads: 2 }", `matrix: ${matrix}`,
-    "suites: [{ kind: chat, options: { requests: 3, prompt_tokens: 32, output_tokens: 12, warmup: 1, concurrency: 2 } }]",
+    `suites: [{ kind: chat, options: ${options} }]`,
     "repetitions: 2", `telemetry: ${telemetry}`, "launcher: { kind: local, startup_timeout_s: 120 }", "",
   ].join("\n"));
   return file;
 }
 
-async function grid(name: string, telemetry: string, env: Record<string, string> = {}, matrix?: string) {
+async function grid(name: string, telemetry: string, env: Record<string, string> = {}, matrix?: string, options?: string) {
   const out = join(dir, name);
-  const r = await execa("node", ["bin/bench.mjs", "grid", gridFile(name, telemetry, matrix), "--out", out, "--progress", "plain"], { env, reject: false });
+  const r = await execa("node", ["bin/bench.mjs", "grid", gridFile(name, telemetry, matrix, options), "--out", out, "--progress", "plain"], { env, reject: false });
   expect(r.exitCode, r.stderr).toBe(0);
   const rows = readCsv(join(out, "points.csv"));
   for (const row of rows) expect(row.status, row.failure_detail).toBe("ok");
@@ -139,7 +143,7 @@ describe("telemetry in bench grid", () => {
 
   it("a failing nvidia-smi is one warning line per run (two engine starts), empty columns, never a failed point", async () => {
     const env = { PATH: `${FAKE_GPU}:${process.env.PATH}`, FAKE_NVIDIA_SMI: "fail" };
-    const { out, rows, warnings } = await grid("gpu-fail", "nvidia", env, "{ parallel: [1, 2] }");
+    const { out, rows, warnings } = await grid("gpu-fail", "nvidia", env, "{ parallel: [1, 2] }", LIGHT);
     expect(rows).toHaveLength(2);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^warning: telemetry: nvidia-smi on \S+ exited twice \(status 9: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.*\), gave up for this engine: telemetry columns left empty$/);
@@ -149,7 +153,7 @@ describe("telemetry in bench grid", () => {
 
   it("a sampler that dies is restarted once, then given up with a warning; the point is still ok", async () => {
     const env = { PATH: `${FAKE_GPU}:${process.env.PATH}`, FAKE_NVIDIA_SMI: "die-after=4" };
-    const { out, rows, warnings } = await grid("gpu-dies", "{ kind: nvidia, interval_ms: 50 }", env);
+    const { out, rows, warnings } = await grid("gpu-dies", "{ kind: nvidia, interval_ms: 50 }", env, undefined, LIGHT);
     expect(warnings).toEqual([expect.stringMatching(/exited twice \(status 1: fake nvidia-smi: exiting after 4 loops\), gave up for this engine/)]);
     const raw = readFileSync(join(out, "telemetry", `${rows[0].server_id}.out`), "utf8");
     expect(raw.match(/^#restart /gm)).toHaveLength(1);
@@ -161,7 +165,7 @@ describe("telemetry in bench grid", () => {
   });
 
   it("telemetry: off runs no sampler", async () => {
-    const { out, rows } = await grid("off", "off", { PATH: `${FAKE_GPU}:${process.env.PATH}` });
+    const { out, rows } = await grid("off", "off", { PATH: `${FAKE_GPU}:${process.env.PATH}` }, undefined, LIGHT);
     expect(existsSync(join(out, "telemetry"))).toBe(false);
     expect(existsSync(join(out, "telemetry.csv"))).toBe(false);
     expect(rows[0].engine_cpu_s).toBe("");

@@ -39,8 +39,17 @@ export class EngineTelemetry {
     }
   }
 
-  /** The point's columns from the samples covering its windows, and its telemetry.csv rows. */
+  /** The point's columns from the samples covering its windows, and its telemetry.csv rows; never throws. */
   async collect(pointId: string, windows: readonly ScenarioWindow[]): Promise<PointTelemetry> {
+    try {
+      return await this.measure(pointId, windows);
+    } catch (err) {
+      this.run.notice({ level: "error", text: `reading ${this.sidecar.outFile} failed (${(err as Error).message})` });
+      return { scenarios: new Map(), engine: {}, rows: [] };
+    }
+  }
+
+  private async measure(pointId: string, windows: readonly ScenarioWindow[]): Promise<PointTelemetry> {
     if (windows.length) await this.settle(Math.max(...windows.map((w) => w.endNs)));
     else this.feed.read();
     const { samples, sampler } = this.feed;
