@@ -10,8 +10,9 @@ export interface StreamOptions {
 
 /**
  * The timing skeleton both streaming clients share: start just before sending, every SSE payload handed to
- * `onData` with its arrival time, end at the last content chunk; a non-200 answer or a stream without content
- * is an error record, never an exception.
+ * `onData` with its arrival time, end at the last chunk of the stream (the usage chunk included, `[DONE]` and
+ * pings not), as vllm bench serve ends E2EL; a non-200 answer or a stream without content is an error record,
+ * never an exception.
  */
 export async function streamRequest(
   url: string,
@@ -36,10 +37,15 @@ export async function streamRequest(
       record.endNs = clock.now();
       return record;
     }
-    const splitter = new SseSplitter((data, event) => onData(record, data, event, clock.now()));
+    let lastChunkNs: number | undefined;
+    const splitter = new SseSplitter((data, event) => {
+      const now = clock.now();
+      if (data !== "[DONE]" && event !== "ping") lastChunkNs = now;
+      onData(record, data, event, now);
+    });
     const decoder = new TextDecoder();
     for await (const part of res.body) splitter.push(decoder.decode(part as Uint8Array, { stream: true }));
-    record.endNs = record.chunkNs.length ? record.chunkNs[record.chunkNs.length - 1] : clock.now();
+    record.endNs = lastChunkNs ?? clock.now();
     record.ok = record.firstTokenNs !== undefined && record.error === undefined;
     if (record.firstTokenNs === undefined) record.error ??= "stream ended without content";
   } catch (err) {

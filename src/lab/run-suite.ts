@@ -12,6 +12,8 @@ export interface SuiteResult {
   windows: ScenarioWindow[];
   /** Set when the suite threw: its rows are then a single failed row. */
   error?: string;
+  /** Whether any row failed (the suite threw, or every request of a scenario failed). */
+  failed: boolean;
 }
 
 /**
@@ -25,10 +27,13 @@ export async function runSuite<O>(
   try {
     const raw = await suite.run(ctx, options);
     const outcomes = scaleOutcomes(raw, ctx.target.timeScale);
-    return { rows: scenarioRows(rowCtx, suite.kind, outcomes), requests: requestRows(point, suite.kind, outcomes), windows: scenarioWindows(suite.kind, raw) };
+    const rows = scenarioRows(rowCtx, suite.kind, outcomes);
+    return {
+      rows, requests: requestRows(point, suite.kind, outcomes), windows: scenarioWindows(suite.kind, raw), failed: rows.some((r) => r.status === "failed"),
+    };
   } catch (err) {
     const message = (err as Error).message;
     const extra = detail();
-    return { rows: [failedRow(rowCtx, "suite_error", extra ? `${message}\n${extra}` : message, suite.kind)], requests: [], windows: [], error: message };
+    return { rows: [failedRow(rowCtx, "suite_error", extra ? `${message}\n${extra}` : message, suite.kind)], requests: [], windows: [], error: message, failed: true };
   }
 }

@@ -12,6 +12,7 @@ import { explain } from "./explain.ts";
 import { gridOf, productionEngine, renderLaunch } from "./launch.ts";
 import { profileDoc } from "./profile.ts";
 import { serveScript } from "./serve-script.ts";
+import { redactText } from "../util/secrets.ts";
 
 export interface PromoteOptions {
   objective?: string;
@@ -54,7 +55,7 @@ export function promote(runDir: string, opts: PromoteOptions = {}): PromoteResul
   const dir = join(run.dir, "production");
   mkdirSync(dir, { recursive: true });
   const written = Object.entries(files).map(([file, text]) => {
-    writeFileSync(join(dir, file), text);
+    writeFileSync(join(dir, file), redactText(text));
     return join(dir, file);
   });
   chmodSync(join(dir, "serve.sh"), 0o755);

@@ -2,9 +2,15 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeAtomic } from "./atomic.ts";
 import { TELEMETRY_CSV_COLUMNS } from "../telemetry/columns.ts";
-import { REQUEST_COLUMNS, pointColumns, ManifestSchema, type Manifest, type PointRow } from "./columns.ts";
+import { REQUEST_COLUMNS, pointColumns, type Manifest, type PointRow } from "./columns.ts";
 import { readCsv, toCsv } from "./csv.ts";
-import { badInput } from "../errors.ts";
+import { redactText } from "../util/secrets.ts";
+
+function redactRow(row: PointRow): PointRow {
+  const out: PointRow = {};
+  for (const [key, value] of Object.entries(row)) out[key] = typeof value === "string" ? redactText(value) : value;
+  return out;
+}
 
 /**
  * A run directory: points.csv, requests.csv, telemetry.csv, manifest.json, logs/. Rows of a point are written
@@ -20,15 +26,17 @@ export class RunStore {
   private rows: PointRow[] = [];
   private readonly columns: string[];
 
+  /** `measured`: the metric, server and suite columns, placed between the parameters and the trailing columns. */
   constructor(
     readonly dir: string,
     paramNames: readonly string[],
+    measured: readonly string[] = [],
   ) {
     this.pointsFile = join(dir, "points.csv");
     this.requestsFile = join(dir, "requests.csv");
     this.telemetryFile = join(dir, "telemetry.csv");
     this.manifestFile = join(dir, "manifest.json");
-    this.columns = pointColumns(paramNames);
+    this.columns = pointColumns(paramNames, measured);
     mkdirSync(this.logsDir, { recursive: true });
   }
 
@@ -50,12 +58,21 @@ export class RunStore {
     return done;
   }
 
-  /** Records every row of one finished point (ok or failed), with its requests and telemetry samples. */
-  commitPoint(rows: PointRow[], requests: PointRow[], telemetry: PointRow[] = []): void {
-    appendRows(this.requestsFile, REQUEST_COLUMNS, requests);
+  /** Records every row of one finished point (ok or failed) with its requests and telemetry samples, secrets redacted from every text cell. */
+  commitPoint(rawRows: PointRow[], rawRequests: PointRow[], telemetry: PointRow[] = []): void {
+    const rows = rawRows.map(redactRow);
+    appendRows(this.requestsFile, REQUEST_COLUMNS, rawRequests.map(redactRow));
     appendRows(this.telemetryFile, TELEMETRY_CSV_COLUMNS, telemetry);
     this.rows.push(...rows);
-    writeAtomic(this.pointsFile, toCsv(this.columns, this.rows));
+    writeAtomic(this.pointsFile, toCsv(this.header(), this.rows));
+  }
+
+  /** The declared columns, then any column a row carries that nobody declared (never silently dropped). */
+  private header(): string[] {
+    const known = new Set(this.columns);
+    const extra = new Set<string>();
+    for (const row of this.rows) for (const key of Object.keys(row)) if (!known.has(key)) extra.add(key);
+    return [...this.columns, ...extra];
   }
 
   allRows(): PointRow[] {
@@ -63,12 +80,16 @@ export class RunStore {
   }
 
   writeManifest(manifest: Manifest): void {
-    writeAtomic(this.manifestFile, JSON.stringify(manifest, null, 2) + "\n");
+    writeAtomic(this.manifestFile, redactText(JSON.stringify(manifest, null, 2)) + "\n");
   }
 
-  readManifest(): Manifest {
-    if (!existsSync(this.manifestFile)) throw badInput(`${this.manifestFile}: no manifest`, "is this a run directory written by `bench grid`?");
-    return ManifestSchema.parse(JSON.parse(readFileSync(this.manifestFile, "utf8")));
+  /** Rewrites an engine's log (once the engine is stopped) without any secret the run knows of or can recognise. */
+  redactLog(serverId: string): void {
+    const file = this.logFile(serverId);
+    if (!existsSync(file)) return;
+    const text = readFileSync(file, "utf8");
+    const clean = redactText(text);
+    if (clean !== text) writeAtomic(file, clean);
   }
 }
 

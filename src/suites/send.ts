@@ -2,6 +2,7 @@ import pLimit from "p-limit";
 import { streamMessages } from "../client/anthropic-messages.ts";
 import { streamChat } from "../client/openai-chat.ts";
 import type { RequestRecord } from "../client/types.ts";
+import { countMissingUsage } from "./missing-usage.ts";
 import { toOpenAi } from "./workload/to-openai.ts";
 import type { MessagesRequest } from "./workload/types.ts";
 import type { Api, SuiteContext, Target } from "./types.ts";
@@ -11,8 +12,15 @@ export function apiOf(target: Target): Api {
   return target.api ?? (target.path === "proxy" || target.path === "native" ? "anthropic" : "openai");
 }
 
-/** Sends one workload request in the target's API (translated to OpenAI chat when needed). */
-export function sendRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs = 0): Promise<RequestRecord> {
+/**
+ * Sends one workload request in the target's API (translated to OpenAI chat when needed); a server that sent
+ * no usage has the tokens counted by its tokenizer afterwards (outside the timed request).
+ */
+export async function sendRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs = 0): Promise<RequestRecord> {
+  return countMissingUsage(ctx.target, req, await timedRequest(ctx, req, gateWaitNs));
+}
+
+function timedRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs: number): Promise<RequestRecord> {
   const opts = { gateWaitNs, signal: ctx.signal };
   if (apiOf(ctx.target) === "anthropic") return streamMessages(ctx.target, req as unknown as Record<string, unknown>, ctx.clock, opts);
   return streamChat(ctx.target, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, opts);
@@ -24,7 +32,8 @@ export function runRequests(ctx: SuiteContext, requests: MessagesRequest[], conc
   return Promise.all(
     requests.map((req) => {
       const queued = ctx.clock.now();
-      return gate(() => sendRequest(ctx, req, ctx.clock.now() - queued));
+      // Token counting (servers without usage) happens after the gate, so it never delays the next request.
+      return gate(() => timedRequest(ctx, req, ctx.clock.now() - queued)).then((record) => countMissingUsage(ctx.target, req, record));
     }),
   );
 }

@@ -18,7 +18,7 @@ export class ServerMeter {
   async measure<T>(fn: () => Promise<T>): Promise<T> {
     const kind = this.target.capabilities.metrics;
     if (!kind) return fn();
-    const before = await scrapeMetrics(this.target.directUrl ?? this.target.baseUrl);
+    const before = await scrapeMetrics(this.target.directUrl ?? this.target.baseUrl, this.target.apiKey);
     if (!before) return fn();
     const during: MetricSamples[] = [before];
     let polling = true;
@@ -26,7 +26,7 @@ export class ServerMeter {
       while (polling) {
         await new Promise((r) => setTimeout(r, this.intervalMs));
         if (!polling) break;
-        const s = await scrapeMetrics(this.target.directUrl ?? this.target.baseUrl);
+        const s = await scrapeMetrics(this.target.directUrl ?? this.target.baseUrl, this.target.apiKey);
         if (s) during.push(s);
       }
     })();
@@ -35,7 +35,7 @@ export class ServerMeter {
     } finally {
       polling = false;
       await poller;
-      const after = await scrapeMetrics(this.target.directUrl ?? this.target.baseUrl);
+      const after = await scrapeMetrics(this.target.directUrl ?? this.target.baseUrl, this.target.apiKey);
       if (after) {
         during.push(after);
         this.total = addDeltas(this.total, serverDeltas(kind, before, after, during));
