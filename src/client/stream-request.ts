@@ -17,7 +17,7 @@ export interface StreamOptions {
 export async function streamRequest(
   url: string,
   headers: Record<string, string>,
-  payload: string,
+  payload: string | Buffer,
   clock: Clock,
   opts: StreamOptions,
   onData: (record: RequestRecord, data: string, event: string | undefined, now: number) => void,
