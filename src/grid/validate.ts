@@ -3,7 +3,7 @@ import type { Grid } from "./schema.ts";
 import { engineFor } from "../engines/registry.ts";
 import { checkEnvParam, isEnvParam } from "../engines/env-params.ts";
 import { suiteFor } from "../suites/registry.ts";
-import { launcherKinds } from "../launchers/kinds.ts";
+import { launcherFor } from "../launchers/registry.ts";
 import { TELEMETRY_COLUMNS } from "../telemetry/columns.ts";
 import { telemetryKinds } from "../telemetry/registry.ts";
 import { metricColumns } from "../metrics/registry.ts";
@@ -64,9 +64,7 @@ export function validateGrid(grid: Grid, file: string): void {
       }
     }
   });
-  if (!launcherKinds().includes(grid.launcher.kind)) {
-    throw badInput(`${file}: field 'launcher.kind': unknown launcher '${grid.launcher.kind}'`, `known: ${launcherKinds().join(", ")}`);
-  }
+  launcherFor(grid.launcher.kind, `${file}: field 'launcher.kind'`);
   if (!telemetryKinds().includes(grid.telemetry.kind)) {
     throw badInput(`${file}: field 'telemetry': unknown telemetry kind '${grid.telemetry.kind}'`, `known: ${telemetryKinds().join(", ")}`);
   }

@@ -42,7 +42,7 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
   const { grid, file } = loaded;
   registerTree(grid);
   const launcherKind = opts.launcher ?? grid.launcher.kind;
-  const launcher = launcherFor(launcherKind);
+  const launcher = launcherFor(launcherKind, opts.launcher ? `--launcher ${opts.launcher}` : `${file}: field 'launcher.kind'`);
   const points = expandGrid(grid);
   const outDir = resolve(opts.resume ?? opts.out ?? join("results", grid.name, timestamp()));
   if (!opts.resume && existsSync(join(outDir, "points.csv"))) {
@@ -63,7 +63,7 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
   const done = previous ? store.resume() : new Set<string>();
   const manifest = previous ?? buildManifest({
     gridName: grid.name, gridFile: file, gridSha256: loaded.sha256, grid, engine: engine.kind,
-    engineVersion: await engineVersion(engine, labVersion()), engineBinary: engine.simulated ? undefined : engine.binary,
+    engineVersion: await engineVersion(engine), engineBinary: engine.simulated ? undefined : engine.binary,
     modelPath: engine.model, launcher: launcherKind, simulation: engine.simulation, paramNames, pointsTotal: points.length,
   });
   store.writeManifest({ ...manifest, ended_at: undefined });

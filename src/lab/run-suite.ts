@@ -1,3 +1,4 @@
+import type { RequestRecord } from "../client/types.ts";
 import type { Point } from "../grid/expand.ts";
 import type { PointRow } from "../results/columns.ts";
 import type { Suite, SuiteContext } from "../suites/types.ts";
@@ -10,6 +11,8 @@ export interface SuiteResult {
   requests: PointRow[];
   /** Measured windows on the lab's clock (unscaled), for telemetry. */
   windows: ScenarioWindow[];
+  /** Every measured request, for the point's runner to judge the engine by. */
+  records: RequestRecord[];
   /** Set when the suite threw: its rows are then a single failed row. */
   error?: string;
   /** Whether any row failed (the suite threw, or every request of a scenario failed). */
@@ -28,12 +31,14 @@ export async function runSuite<O>(
     const raw = await suite.run(ctx, options);
     const outcomes = scaleOutcomes(raw, ctx.target.timeScale);
     const rows = scenarioRows(rowCtx, suite.kind, outcomes);
+    const records = outcomes.flatMap((o) => o.repetitions.flatMap((rep) => rep.records));
     return {
-      rows, requests: requestRows(point, suite.kind, outcomes), windows: scenarioWindows(suite.kind, raw), failed: rows.some((r) => r.status === "failed"),
+      rows, requests: requestRows(point, suite.kind, outcomes), records, windows: scenarioWindows(suite.kind, raw),
+      failed: rows.some((r) => r.status === "failed"),
     };
   } catch (err) {
     const message = (err as Error).message;
     const extra = detail();
-    return { rows: [failedRow(rowCtx, "suite_error", extra ? `${message}\n${extra}` : message, suite.kind)], requests: [], windows: [], error: message, failed: true };
+    return { rows: [failedRow(rowCtx, "suite_error", extra ? `${message}\n${extra}` : message, suite.kind)], requests: [], records: [], windows: [], error: message, failed: true };
   }
 }

@@ -1,6 +1,6 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
-import { writeAtomic } from "./atomic.ts";
+import { writeAtomic, writeError } from "./atomic.ts";
 import { TELEMETRY_CSV_COLUMNS } from "../telemetry/columns.ts";
 import { REQUEST_COLUMNS, pointColumns, type Manifest, type PointRow } from "./columns.ts";
 import { readCsv, toCsv } from "./csv.ts";
@@ -58,20 +58,44 @@ export class RunStore {
     return done;
   }
 
-  /** Records every row of one finished point (ok or failed) with its requests and telemetry samples, secrets redacted from every text cell. */
+  /**
+   * Records every row of one finished point (ok or failed) with its requests and telemetry samples, secrets
+   * redacted from every text cell. When a write fails (a full disk), every file is left as it was before this
+   * point, and the error says how to resume.
+   */
   commitPoint(rawRows: PointRow[], rawRequests: PointRow[], telemetry: PointRow[] = []): void {
     const rows = rawRows.map(redactRow);
-    appendRows(this.requestsFile, REQUEST_COLUMNS, rawRequests.map(redactRow));
-    appendRows(this.telemetryFile, TELEMETRY_CSV_COLUMNS, telemetry);
-    this.rows.push(...rows);
-    writeAtomic(this.pointsFile, toCsv(this.header(), this.rows));
+    const appends = [
+      { file: this.requestsFile, columns: REQUEST_COLUMNS, rows: rawRequests.map(redactRow) },
+      { file: this.telemetryFile, columns: TELEMETRY_CSV_COLUMNS, rows: telemetry },
+    ];
+    const sizes = appends.map((a) => (existsSync(a.file) ? statSync(a.file).size : undefined));
+    const all = [...this.rows, ...rows];
+    let writing = this.pointsFile;
+    try {
+      for (const a of appends) {
+        writing = a.file;
+        appendRows(a.file, a.columns, a.rows);
+      }
+      writing = this.pointsFile;
+      writeAtomic(this.pointsFile, toCsv(this.header(all), all));
+    } catch (err) {
+      // no request or telemetry rows of a point that points.csv does not hold
+      appends.forEach((a, i) => {
+        const size = sizes[i];
+        if (size === undefined) rmSync(a.file, { force: true });
+        else truncateSync(a.file, size);
+      });
+      throw writeError(writing, err);
+    }
+    this.rows = all;
   }
 
   /** The declared columns, then any column a row carries that nobody declared (never silently dropped). */
-  private header(): string[] {
+  private header(rows: PointRow[]): string[] {
     const known = new Set(this.columns);
     const extra = new Set<string>();
-    for (const row of this.rows) for (const key of Object.keys(row)) if (!known.has(key)) extra.add(key);
+    for (const row of rows) for (const key of Object.keys(row)) if (!known.has(key)) extra.add(key);
     return [...this.columns, ...extra];
   }
 
