@@ -65,11 +65,16 @@ describe("slurm launcher on a real cluster", () => {
       expect(row.status, String(row.failure_detail)).toBe("ok");
       expect(row.launcher).toBe("slurm");
       expect(Number(row.startup_s)).toBeGreaterThan(0);
+      // telemetry sampled on the node, inside the job (auto: no nvidia-smi there, so the engine's /proc)
+      expect(Number(row.engine_cpu_s)).toBeGreaterThan(0);
+      expect(Number(row.engine_rss_gib_max)).toBeGreaterThan(0);
     }
     for (const serverId of new Set(rows.map((row) => String(row.server_id)))) {
       // the job's output is the point's log: the engine ran there, bound to every interface
       expect(readFileSync(join(out, "logs", `${serverId}.log`), "utf8")).toMatch(/listening on http:\/\/0\.0\.0\.0:\d+/);
       expect(readFileSync(join(out, "slurm", `${serverId}.sbatch`), "utf8")).toContain(`tunelab-${name}-${serverId}`);
+      expect(readFileSync(join(out, "slurm", `${serverId}.sbatch`), "utf8")).toMatch(/^LC_ALL=C setsid bash -c '# tunelab telemetry agent[\s\S]*' tunelab-telemetry "\$PID" auto 250 > /m);
+      expect(readFileSync(join(out, "telemetry", `${serverId}.out`), "utf8")).toMatch(/^#kind proc\n\d+\.\d+,\d+,\d+,\d+\n/);
     }
     expect(readdirSync(join(out, "slurm")).filter((f) => f.endsWith(".json"))).toEqual([]);
     expect(await jobsOf(name)).toEqual([]);

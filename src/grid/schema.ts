@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DEFAULT_POINT_TIMEOUT_S, DEFAULT_REQUEST_TIMEOUT_S } from "../client/types.ts";
 import { gridEngineKinds } from "../engines/registry.ts";
 import { SIDECAR_KINDS } from "../sidecars/kinds.ts";
+import { TelemetryConfig } from "../telemetry/config.ts";
 
 /** A grid parameter value: what a flag or client setting can take. */
 export const ParamValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -56,6 +57,8 @@ export const GridSchema = z.strictObject({
    * lab starts in front of the engine (`proxy` = the built-in one, `litellm`, `ccr` = claude-code-router), or an external URL.
    */
   path: z.union([z.enum(["direct", "native", ...SIDECAR_KINDS]), z.url()]).default("direct"),
+  /** Resource sampling beside each engine start: auto | off | nvidia | proc, or `{ kind, interval_ms }`. */
+  telemetry: TelemetryConfig,
 });
 
 export type Grid = z.infer<typeof GridSchema>;

@@ -2,14 +2,14 @@ import type { LaunchSpec } from "../engines/types.ts";
 import { probe } from "../launchers/readiness.ts";
 import { expandEnv } from "../util/env.ts";
 import { registerLaunchSecrets } from "../util/secrets.ts";
-import { StartupFailure, type EngineHandle } from "../launchers/types.ts";
+import { StartupFailure, type EngineHandle, type Sidecar } from "../launchers/types.ts";
 import type { Point } from "../grid/expand.ts";
 import type { GroupContext } from "./run-group.ts";
 
 export type Started = { ok: true; handle: EngineHandle } | { ok: false; failure: StartupFailure };
 
 /** Starts the engine of a server group through the grid's launcher; a failed start is returned, not thrown. */
-export async function startEngine(ctx: GroupContext, point: Point): Promise<Started> {
+export async function startEngine(ctx: GroupContext, point: Point, sidecar?: Sidecar): Promise<Started> {
   const { grid, engine, store, progress } = ctx;
   try {
     const handle = await ctx.launcher.start({
@@ -26,6 +26,7 @@ export async function startEngine(ctx: GroupContext, point: Point): Promise<Star
       signal: ctx.signal,
       onPhase: (p) => progress.phase(p),
       options: grid.launcher.options,
+      sidecar,
     });
     return { ok: true, handle };
   } catch (err) {

@@ -12,6 +12,8 @@ import { Fronts } from "./fronts.ts";
 import { withProbedCapabilities } from "./probe-server.ts";
 import { runPoint } from "./run-point.ts";
 import { failedRow, type RowContext } from "./rows.ts";
+import { EngineTelemetry, withTelemetry } from "../telemetry/engine-telemetry.ts";
+import type { TelemetryRun } from "../telemetry/run.ts";
 
 export interface GroupContext {
   grid: Grid;
@@ -22,6 +24,8 @@ export interface GroupContext {
   clock: Clock;
   signal: AbortSignal;
   timeScale: number;
+  /** Resource sampling beside each engine start; undefined when off. */
+  telemetry?: TelemetryRun;
   /** Numbering for the progress display. */
   index: (point: Point) => number;
   total: number;
@@ -43,6 +47,7 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
     simulated: engine.simulated, timeScale: ctx.timeScale, startupS, startedAt,
   });
   let handle: EngineHandle | undefined;
+  let telemetry: EngineTelemetry | undefined;
   let fronts: Fronts | undefined;
   const stopEngine = async (engineHandle: EngineHandle) => {
     for (const kind of (await fronts?.closeAll()) ?? []) ctx.store.redactLog(fronts!.logId(kind));
@@ -59,13 +64,16 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
         handle = undefined;
       }
       if (!handle) {
-        const started = await startEngine(ctx, points[0]);
+        telemetry = ctx.telemetry && new EngineTelemetry(ctx.telemetry, serverId);
+        const started = await startEngine(ctx, points[0], telemetry?.sidecar);
         if (ctx.signal.aborted) return;
         if (!started.ok) {
           ctx.store.redactLog(serverId);
           for (const [j, p] of points.slice(i).entries()) {
             if (j > 0) progress.pointStart({ index: ctx.index(p), total: ctx.total, pointId: p.id, label: describe(p) });
-            ctx.store.commitPoint([failedRow(rowCtx(p), started.failure.failureCause, `${started.failure.message}\n${started.failure.logTail}`)], []);
+            // the samples of a failed start (memory while loading) are kept with its first point
+            const samples = j === 0 && telemetry ? telemetry.rows(p.id) : [];
+            ctx.store.commitPoint([failedRow(rowCtx(p), started.failure.failureCause, `${started.failure.message}\n${started.failure.logTail}`)], [], samples);
             progress.pointEnd({ pointId: p.id, status: "failed", detail: started.failure.failureCause });
           }
           return;
@@ -78,9 +86,10 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
         });
       }
       const startupS = engine.simulated ? handle.startupS * ctx.timeScale : handle.startupS;
-      const { rows, requests, failed } = await runPoint(ctx, point, handle, fronts!, rowCtx(point, startupS));
+      const { rows, requests, windows, failed } = await runPoint(ctx, point, handle, fronts!, rowCtx(point, startupS));
       if (ctx.signal.aborted) return; // an interrupted point is not recorded: resume runs it again
-      ctx.store.commitPoint(rows, requests);
+      const t = await telemetry?.collect(point.id, windows);
+      ctx.store.commitPoint(t ? withTelemetry(rows, t) : rows, requests, t?.rows ?? []);
       progress.pointEnd({ pointId: point.id, status: rows.some((r) => r.status === "failed") ? "failed" : "ok", detail: failed });
     }
   } finally {

@@ -8,6 +8,7 @@ import { resolveOptions } from "../suites/definitions.ts";
 import { clientOverrides } from "../suites/options.ts";
 import { suiteFor } from "../suites/registry.ts";
 import type { SuiteContext, Target } from "../suites/types.ts";
+import type { ScenarioWindow } from "../telemetry/samples.ts";
 import { registerSecret } from "../util/secrets.ts";
 import { describeExit, exitOf } from "./engine-session.ts";
 import { PointGuard, type PointFailure } from "./point-guard.ts";
@@ -19,6 +20,8 @@ import { runSuite, type SuiteResult } from "./run-suite.ts";
 export interface PointResult {
   rows: PointRow[];
   requests: PointRow[];
+  /** Measured windows on the lab's clock (unscaled), for telemetry. */
+  windows: ScenarioWindow[];
   /** Short reason for the progress display when something failed. */
   failed?: string;
 }
@@ -36,9 +39,9 @@ export async function runPoint(ctx: GroupContext, point: Point, handle: EngineHa
   } catch (err) {
     if (err instanceof StartupFailure) {
       const detail = `path ${rowCtx.path}: the proxy did not start: ${err.message}\n${err.logTail}`;
-      return { rows: [failedRow(rowCtx, err.failureCause, detail)], requests: [], failed: err.failureCause };
+      return { rows: [failedRow(rowCtx, err.failureCause, detail)], requests: [], windows: [], failed: err.failureCause };
     }
-    return { rows: [failedRow(rowCtx, "suite_error", (err as Error).message)], requests: [], failed: "suite_error" };
+    return { rows: [failedRow(rowCtx, "suite_error", (err as Error).message)], requests: [], windows: [], failed: "suite_error" };
   }
   const target: Target = {
     baseUrl: opened.baseUrl, api: opened.api, frontKey: opened.frontKey, directUrl: spec.baseUrl, model: spec.servedName, engine: spec.engine,
@@ -58,6 +61,7 @@ async function runSuites(
 ): Promise<PointResult> {
   const rows: PointRow[] = [];
   const requests: PointRow[] = [];
+  const windows: ScenarioWindow[] = [];
   const suiteCtx: SuiteContext = {
     target, repetitions: ctx.grid.repetitions ?? 1, clock: ctx.clock, signal: guard.signal,
     onPhase: (p: string) => ctx.progress.phase(p), onRequestTimeout: (error) => guard.fail("request_timeout", error),
@@ -83,9 +87,10 @@ async function runSuites(
     }
     rows.push(...result!.rows);
     requests.push(...result!.requests);
+    windows.push(...result!.windows);
     if (result!.failed) failed ??= String(result!.rows.find((r) => r.status === "failed")?.failure ?? "suite_error");
   }
-  return { rows, requests, failed: failed ?? requestErrors(rows) };
+  return { rows, requests, windows, failed: failed ?? requestErrors(rows) };
 }
 
 /** Failures that end the point: the watchdog fired, or the engine exited while the suite ran. */

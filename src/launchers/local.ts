@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { expandEnv } from "../util/env.ts";
 import { reservePort, waitPortFree } from "./ports.ts";
 import { withWatchdog } from "./watchdog.ts";
+import { startSidecar } from "./sidecar.ts";
 import { waitReady } from "./readiness.ts";
 import { track } from "./reaper.ts";
 import { StartupFailure, type EngineHandle, type Launcher, type LaunchRequest } from "./types.ts";
@@ -15,6 +16,7 @@ const HOST = "127.0.0.1";
 /** Runs the engine on this machine in its own process group, logs to a file, stops the whole group. */
 export const localLauncher: Launcher = {
   kind: "local",
+  sidecars: true,
   async start(req: LaunchRequest): Promise<EngineHandle> {
     const reservation = await reservePort(HOST);
     const spec = req.render(HOST, reservation.port);
@@ -24,9 +26,10 @@ export const localLauncher: Launcher = {
     req.onPhase?.("starting");
     // Both streams go straight to the file (one O_APPEND descriptor keeps their lines whole), not through a pipe
     // to this process: an engine whose lab is gone keeps logging instead of dying of SIGPIPE mid-write.
+    const env = expandEnv(spec.env);
     const log = openSync(req.logFile, "a");
     const child = spawn(run.command, run.args, {
-      env: { ...process.env, ...expandEnv(spec.env) },
+      env: { ...process.env, ...env },
       // stdin held open and never written: its closing tells the watchdog the lab is gone
       stdio: ["pipe", log, log],
       detached: true, // own process group: signals to the lab's group never reach it, and we stop it as a whole
@@ -34,6 +37,7 @@ export const localLauncher: Launcher = {
     closeSync(log);
     child.on("error", () => {}); // a shell that cannot start exits 127 through the watchdog; nothing else to report
     const pid = child.pid;
+    const stopSidecar = req.sidecar && pid !== undefined ? startSidecar(req.sidecar, pid, env) : () => {};
     const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
       child.once("exit", (code, signal) => {
         child.stdin?.destroy();
@@ -51,6 +55,7 @@ export const localLauncher: Launcher = {
     let done = false;
     void exited.then(() => (done = true));
     const stop = async () => {
+      stopSidecar();
       if (!done) {
         kill("SIGTERM");
         kill("SIGCONT"); // a frozen (SIGSTOPped) engine handles the TERM only once it runs again

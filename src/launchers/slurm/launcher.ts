@@ -22,7 +22,7 @@ import { waitPortFree } from "../ports.ts";
  * left the queue. `runner` is injectable so tests can run without a cluster.
  */
 export function createSlurmLauncher(runner: CommandRunner = systemRunner): Launcher {
-  return { kind: "slurm", start: (req) => startJob(runner, req) };
+  return { kind: "slurm", sidecars: true, start: (req) => startJob(runner, req) };
 }
 
 export const slurmLauncher = createSlurmLauncher();
@@ -100,7 +100,7 @@ async function submit(runner: CommandRunner, req: LaunchRequest, o: SlurmOptions
   const name = jobName(p);
   rmSync(p.connection, { force: true });
   const heartbeat = { file: p.alive, timeoutS: o.heartbeat_timeout_s, graceS: req.stopTimeoutMs / 1000 };
-  writeFileSync(p.script, renderBatchScript({ candidates, connectionFile: p.connection, prelude: o.prelude, title: name, heartbeat }), { mode: 0o755 });
+  writeFileSync(p.script, renderBatchScript({ candidates, connectionFile: p.connection, prelude: o.prelude, title: name, heartbeat, sidecar: req.sidecar }), { mode: 0o755 });
   req.onPhase?.("submitting job");
   const r = await runner.run("sbatch", sbatchArgs(o, { name, logFile: req.logFile, script: p.script }), { env });
   const jobId = r.stdout.trim().split(";")[0];

@@ -1,6 +1,8 @@
 import type { LaunchSpec } from "../../engines/types.ts";
 import { beatInterval } from "./heartbeat.ts";
 import type { SlurmOptions } from "./options.ts";
+import { sidecarShellLine } from "../sidecar.ts";
+import type { Sidecar } from "../types.ts";
 
 /** Exit status of the batch script when none of the candidate ports was free on the node. */
 export const NO_FREE_PORT_EXIT = 98;
@@ -24,6 +26,7 @@ export function renderBatchScript(input: {
   prelude?: SlurmOptions["prelude"];
   title: string;
   heartbeat: { file: string; timeoutS: number; graceS: number };
+  sidecar?: Sidecar;
 }): string {
   const { candidates, connectionFile } = input;
   const prelude = input.prelude === undefined ? [] : [input.prelude].flat();
@@ -42,6 +45,7 @@ export function renderBatchScript(input: {
     "esac",
     `"\${ENGINE[@]}" &`,
     "PID=$!",
+    ...(input.sidecar ? [sidecarShellLine(input.sidecar, "PID", shellQuote)] : []),
     `trap 'kill -TERM $PID 2>/dev/null; wait $PID; exit 143' TERM INT`,
     `printf '{"job_id":"%s","host":"%s","node":"%s","port":%s}\\n' "$SLURM_JOB_ID" "$(hostname)" "\${SLURMD_NODENAME:-}" "$PORT" > ${conn}.tmp.$$ && mv -f ${conn}.tmp.$$ ${conn}`,
     ...heartbeatWatcher(input.heartbeat),
