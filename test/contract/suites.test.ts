@@ -1,8 +1,11 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { monotonicClock } from "../../src/client/types.ts";
 import { engineFor } from "../../src/engines/registry.ts";
+import { Fronts } from "../../src/lab/fronts.ts";
 import { runSuite } from "../../src/lab/run-suite.ts";
 import { localLauncher } from "../../src/launchers/local.ts";
 import { testEngine } from "../../src/setup/index.ts";
@@ -14,7 +17,8 @@ import { checkLifecycle, engineUnderTest } from "./lifecycle.ts";
 /**
  * The suite contract: every registered suite runs against a freshly started real engine (tiny-model
  * llama-server) with the small sizes of grids/quickstart.yaml (which must therefore name every suite), gives
- * ok rows without request errors, and the engine then stops and frees its port.
+ * ok rows without request errors, and the engine then stops and frees its port. Proxies a suite asks for (the
+ * proxy suite) start in front of the engine as the lab starts them, and stop before it.
  */
 const quickstart = parse(readFileSync("grids/quickstart.yaml", "utf8")) as { suites: Array<{ kind: string; options?: Record<string, unknown> }> };
 const small = (kind: string) => quickstart.suites.find((s) => s.kind === kind)?.options;
@@ -31,13 +35,16 @@ describe("suite contract: every registered suite on a started engine", () => {
         const suite = suiteFor(kind);
         const shrunk = { ...small(kind), repetitions: 1, ...(typeof small(kind)?.prompt_tokens === "number" ? { prompt_tokens: Math.min(1024, small(kind)!.prompt_tokens as number) } : {}) };
         const options = resolveOptions(suite, shrunk, `contract ${kind}`);
+        const fronts = new Fronts({
+          upstream: handle.spec.baseUrl, model: handle.spec.servedName, runDir: mkdtempSync(join(tmpdir(), "contract-fronts-")), id: kind, startupTimeoutMs: 120_000,
+        });
         const ctx: SuiteContext = {
           target: { baseUrl: handle.spec.baseUrl, directUrl: handle.spec.baseUrl, model: handle.spec.servedName, engine: handle.spec.engine, capabilities: handle.spec.capabilities, path: "direct", timeScale: 1, requestTimeoutMs: 120_000 },
-          repetitions: 1, clock: monotonicClock(), signal: new AbortController().signal, onPhase: () => {},
+          repetitions: 1, clock: monotonicClock(), signal: new AbortController().signal, onPhase: () => {}, openFront: (k) => fronts.open(k),
         };
         const point = { id: "contract", serverId: engine.alias, params: {}, server: {}, client: {} };
         const rowCtx = { point, engine: "llamacpp", launcher: "local", path: "direct", simulated: false, timeScale: 1, startedAt: new Date().toISOString() };
-        const result = await runSuite(ctx, suite, options, point, rowCtx, () => handle.logTail());
+        const result = await runSuite(ctx, suite, options, point, rowCtx, () => handle.logTail()).finally(() => fronts.closeAll());
         expect(result.error, String(result.rows[0]?.failure_detail)).toBeUndefined();
         expect(result.rows.length).toBeGreaterThan(0);
         for (const row of result.rows) {
