@@ -2,14 +2,16 @@ import pLimit from "p-limit";
 import { streamMessages } from "../client/anthropic-messages.ts";
 import { streamChat } from "../client/openai-chat.ts";
 import type { RequestRecord } from "../client/types.ts";
+import { SIDECAR_KINDS } from "../sidecars/kinds.ts";
 import { countMissingUsage } from "./missing-usage.ts";
 import { toOpenAi } from "./workload/to-openai.ts";
 import type { MessagesRequest } from "./workload/types.ts";
 import type { Api, SuiteContext, Target } from "./types.ts";
 
-/** The API a target speaks: explicit, else Anthropic through the proxy or the engine's native endpoint, else OpenAI. */
+/** The API a target speaks: explicit, else Anthropic through a proxy the lab starts or the engine's native endpoint, else OpenAI. */
 export function apiOf(target: Target): Api {
-  return target.api ?? (target.path === "proxy" || target.path === "native" ? "anthropic" : "openai");
+  const anthropic = target.path === "native" || (SIDECAR_KINDS as readonly string[]).includes(target.path);
+  return target.api ?? (anthropic ? "anthropic" : "openai");
 }
 
 /**

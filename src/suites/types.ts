@@ -20,7 +20,7 @@ export interface Target {
   /** Engine behind the URL, when the lab started it (unknown for `bench run` against any server). */
   engine?: EngineKind;
   capabilities: Capabilities;
-  /** How requests reach the engine: direct, proxy, native or an external URL. */
+  /** How requests reach the engine: direct, native, a proxy the lab starts (proxy, litellm, ccr) or an external URL. */
   path: string;
   /** The engine's own OpenAI-compatible URL when the lab knows it (the `proxy` suite compares against it). */
   directUrl?: string;
