@@ -35,6 +35,29 @@ describe("due queue", () => {
     expect((await late) - t0).toBeGreaterThanOrEqual(400e6);
   });
 
+  it("due times closer together than the precise-sleep margin are each kept, also when added by a released waiter", async () => {
+    const clock = monotonicClock();
+    const queue = new DueQueue(clock);
+    const t0 = clock.now();
+    const released: Array<{ due: number; at: number }> = [];
+    const waitAndNote = async (due: number) => {
+      await queue.wait(due);
+      released.push({ due, at: clock.now() });
+    };
+    // 40 waiters 50 us apart (the queue sleeps to each rather than taking a timer), and each released waiter adds
+    // one due 30 us after its own: earlier than the next one the queue is sleeping toward.
+    const base = t0 + 3e6;
+    await Promise.all(Array.from({ length: 40 }, async (_, i) => {
+      await waitAndNote(base + i * 50_000);
+      await waitAndNote(base + i * 50_000 + 30_000);
+    }));
+    expect(released).toHaveLength(80);
+    for (const r of released) expect(r.at).toBeGreaterThanOrEqual(r.due);
+    // Each of the 40 first waits released before any that was due after it (the added ones may share a release).
+    const firsts = released.filter((r) => (r.due - base) % 50_000 === 0).map((r) => r.due);
+    expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
+  });
+
   it("sleeps between due times rather than keeping the CPU busy", async () => {
     const clock = monotonicClock();
     const queue = new DueQueue(clock);

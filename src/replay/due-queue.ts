@@ -2,11 +2,14 @@ import type { Clock } from "../client/types.ts";
 
 /**
  * Node's timers count whole milliseconds of the loop's cached clock, so one fires up to ~1 ms either side of its
- * time. Fired early by no more than this, the wait ends in a short busy loop; earlier than that, another timer
- * (which ends the wait up to a millisecond late). Turning the event loop until the time comes instead burns
- * ~0.4 ms of CPU per request, and a process that keeps the CPU busy is the one the OS makes wait when it is busy.
+ * time. Fired early by no more than this, the wait ends in a precise sleep (Atomics.wait: no CPU, the event loop
+ * held that long at most); earlier than that, another timer (which ends the wait up to a millisecond late).
+ * Turning the event loop until the time comes instead burns ~0.4 ms of CPU per request, and a process that keeps
+ * the CPU busy is the one the OS makes wait when the machine is busy.
  */
-export const SPIN_NS = 200_000;
+const PRECISE_SLEEP_NS = 500_000;
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 interface Waiter {
   due: number;
@@ -41,14 +44,14 @@ export class DueQueue {
     while (this.heap.length) this.pop().resolve();
   }
 
-  /** A due time within the spin margin gets one more loop turn (released waiters send first), then the spin. */
+  /** A due time within the precise-sleep margin gets one more loop turn first (released waiters send), then the sleep. */
   private arm(): void {
     this.disarm();
     const first = this.heap[0];
     if (!first) return;
     this.armedFor = first.due;
     const lead = first.due - this.clock.now();
-    if (lead <= SPIN_NS) this.immediate = setImmediate(this.fire);
+    if (lead <= PRECISE_SLEEP_NS) this.immediate = setImmediate(this.fire);
     else this.timer = setTimeout(this.fire, lead / 1e6);
   }
 
@@ -62,7 +65,10 @@ export class DueQueue {
     this.armedFor = Infinity;
     const first = this.heap[0];
     let now = this.clock.now();
-    if (first && first.due > now && first.due - now <= SPIN_NS) while (now < first.due) now = this.clock.now();
+    if (first && first.due > now && first.due - now <= PRECISE_SLEEP_NS) {
+      Atomics.wait(sleeper, 0, 0, (first.due - now) / 1e6);
+      while ((now = this.clock.now()) < first.due);
+    }
     while (this.heap.length && this.heap[0].due <= now) this.pop().resolve();
     this.arm();
   };
