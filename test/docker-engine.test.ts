@@ -9,6 +9,7 @@ import { freePort } from "../src/launchers/ports.ts";
 import { readCsv } from "../src/results/csv.ts";
 import { testEngine } from "../src/setup/index.ts";
 import { composeCliEnv, docker, dockerLines, leftovers, waitFor, type ComposeCliUnderTest } from "./helpers/docker.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
 /**
  * The docker launcher and the promoted compose file on a real Docker engine (Debian's dockerd, started by
@@ -48,7 +49,7 @@ function quickstartCopy(name: string, extra: Record<string, unknown> = {}): stri
 }
 
 function bench(args: string[], cli: ComposeCliUnderTest, env: Record<string, string> = {}): ResultPromise<{ reject: false }> {
-  return execa(process.execPath, ["bin/bench.mjs", ...args], { reject: false, env: { ...composeCliEnv(cli), ...env } });
+  return execa(process.execPath, [BENCH_BIN, ...args], { reject: false, env: { ...composeCliEnv(cli), ...env } });
 }
 
 const grid = (file: string, out: string, cli: ComposeCliUnderTest, more: string[] = [], env: Record<string, string> = {}) =>
@@ -67,7 +68,7 @@ beforeAll(async () => {
   [main] = clis;
   other = clis.at(-1)!;
   ({ serverPath, modelPath } = await testEngine());
-  const built = await timed("image build (bench setup image llama.cpp)", () => execa(process.execPath, ["bin/bench.mjs", "setup", "image", "llama.cpp", "--force"], { reject: false }));
+  const built = await timed("image build (bench setup image llama.cpp)", () => execa(process.execPath, [BENCH_BIN, "setup", "image", "llama.cpp", "--force"], { reject: false }));
   expect(built.exitCode, built.stderr).toBe(0);
   image = built.stdout.trim().split("\n").pop() ?? "";
 }, 2_700_000);

@@ -1,11 +1,13 @@
 import type { Dispatcher } from "undici";
-import { benchAgent } from "./http.ts";
-import { SseSplitter } from "./sse.ts";
-import type { Clock, RequestRecord } from "./types.ts";
+import { benchAgent, timeouts } from "./http.ts";
+import { SseParser } from "./sse.ts";
+import { DEFAULT_REQUEST_TIMEOUT_S, type Clock, type RequestErrorKind, type RequestRecord } from "./types.ts";
 
 export interface StreamOptions {
   gateWaitNs?: number;
   signal?: AbortSignal;
+  /** Longest wait for the engine's answer to start and for each next piece of it (ms); the agent's default when absent. */
+  timeoutMs?: number;
 }
 
 type OnData = (record: RequestRecord, data: string, event: string | undefined, now: number) => void;
@@ -13,10 +15,11 @@ type OnData = (record: RequestRecord, data: string, event: string | undefined, n
 /**
  * The timing skeleton both streaming clients share: start just before sending, every SSE payload handed to
  * `onData` with its arrival time, end at the last chunk of the stream (the usage chunk included, `[DONE]` and
- * pings not), as vllm bench serve ends E2EL; a non-200 answer or a stream without content is an error record,
- * never an exception. The response arrives through undici's dispatch handler, each network chunk straight into
- * the SSE splitter: no stream object, promise or async iterator per chunk (what a replay of hundreds of
- * concurrent sessions, each chunk in its own packet, otherwise spends most of its CPU on).
+ * pings not), as vllm bench serve ends E2EL; a non-200 answer, a timeout, a dropped connection or a stream
+ * without content is an error record (with its kind), never an exception. The response arrives through undici's
+ * dispatch handler, each network chunk straight into the SSE parser: no stream object, promise or async iterator
+ * per chunk (what a replay of hundreds of concurrent sessions, each chunk in its own packet, otherwise spends
+ * most of its CPU on).
  */
 export function streamRequest(
   url: string,
@@ -29,10 +32,12 @@ export function streamRequest(
   const record: RequestRecord = { ok: false, gateWaitNs: opts.gateWaitNs ?? 0, startNs: 0, endNs: 0, chunkNs: [] };
   const { origin, path } = splitUrl(url);
   return new Promise((resolve) => {
-    const handler = new SseResponse(record, clock, onData, opts.signal, resolve);
+    const handler = new SseResponse(record, clock, onData, opts, resolve);
     record.startNs = clock.now();
     if (opts.signal?.aborted) return handler.onResponseError(undefined, opts.signal.reason);
-    benchAgent.dispatch({ origin, path, method: "POST", headers: { "content-type": "application/json", ...headers }, body: payload }, handler);
+    benchAgent.dispatch({
+      origin, path, method: "POST", headers: { "content-type": "application/json", ...headers }, body: payload, ...timeouts(opts.timeoutMs),
+    }, handler);
   });
 }
 
@@ -56,22 +61,22 @@ class SseResponse implements Dispatcher.DispatchHandler {
   private lastChunkNs?: number;
   private done = false;
   private readonly decoder = new TextDecoder();
-  private readonly splitter: SseSplitter;
-  private readonly onAbort = () => this.abort(this.signal?.reason ?? new Error("aborted"));
+  private readonly parser: SseParser;
+  private readonly onAbort = () => this.abort(this.opts.signal?.reason ?? new Error("aborted"));
 
   constructor(
     private readonly record: RequestRecord,
     private readonly clock: Clock,
     onData: OnData,
-    private readonly signal: AbortSignal | undefined,
+    private readonly opts: StreamOptions,
     private readonly resolve: (record: RequestRecord) => void,
   ) {
-    this.splitter = new SseSplitter((data, event) => {
+    this.parser = new SseParser((data, event) => {
       const now = clock.now();
       if (data !== "[DONE]" && event !== "ping") this.lastChunkNs = now;
       onData(record, data, event, now);
     });
-    signal?.addEventListener("abort", this.onAbort, { once: true });
+    opts.signal?.addEventListener("abort", this.onAbort, { once: true });
   }
 
   /** Called as the request is written on its connection (again if a stale keep-alive socket forces a resend). */
@@ -87,13 +92,12 @@ class SseResponse implements Dispatcher.DispatchHandler {
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.done) return;
-    const text = this.decoder.decode(chunk, { stream: true });
     if (this.status !== 200) {
-      if (this.errorBody.length < ERROR_BODY_CHARS) this.errorBody += text;
+      if (this.errorBody.length < ERROR_BODY_CHARS) this.errorBody += this.decoder.decode(chunk, { stream: true });
       return;
     }
     try {
-      this.splitter.push(text);
+      this.parser.push(chunk);
     } catch (err) {
       this.abort(err);
     }
@@ -104,11 +108,22 @@ class SseResponse implements Dispatcher.DispatchHandler {
     const record = this.record;
     if (this.status !== 200) {
       record.error = `HTTP ${this.status}: ${(this.errorBody + this.decoder.decode()).slice(0, ERROR_BODY_CHARS)}`;
+      record.errorKind = "http";
+      record.httpStatus = this.status;
       record.endNs = this.clock.now();
-    } else {
-      record.endNs = this.lastChunkNs ?? this.clock.now();
-      record.ok = record.firstTokenNs !== undefined && record.error === undefined;
-      if (record.firstTokenNs === undefined) record.error ??= "stream ended without content";
+      return this.finish();
+    }
+    try {
+      this.parser.end();
+    } catch (err) {
+      return this.fail(err);
+    }
+    record.endNs = this.lastChunkNs ?? this.clock.now();
+    record.ok = record.firstTokenNs !== undefined && record.error === undefined;
+    if (record.error !== undefined) record.errorKind = "stream_error";
+    else if (record.firstTokenNs === undefined) {
+      record.error = "stream ended without content";
+      record.errorKind = "no_content";
     }
     this.finish();
   }
@@ -125,15 +140,33 @@ class SseResponse implements Dispatcher.DispatchHandler {
 
   private fail(err: unknown): void {
     if (this.done) return;
-    this.record.endNs = this.clock.now();
-    this.record.ok = false;
-    this.record.error = err instanceof Error ? err.message : String(err);
+    const record = this.record;
+    record.endNs = this.clock.now();
+    record.ok = false;
+    record.errorKind = errorKind(err, this.status !== 0, this.opts);
+    record.error = record.errorKind === "timeout"
+      ? `timeout: the engine sent nothing for ${(this.opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_S * 1000) / 1000} s (request_timeout_s)`
+      : describe(err);
     this.finish();
   }
 
   private finish(): void {
     this.done = true;
-    this.signal?.removeEventListener("abort", this.onAbort);
+    this.opts.signal?.removeEventListener("abort", this.onAbort);
     this.resolve(this.record);
   }
+}
+
+function errorKind(err: unknown, answered: boolean, opts: StreamOptions): RequestErrorKind {
+  const code = (err as { code?: string })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
+  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") return "timeout";
+  if (opts.signal?.aborted || (err as Error)?.name === "AbortError") return "aborted";
+  return answered ? "stream_broken" : "connect";
+}
+
+/** undici's "terminated" hides the socket's reason in `cause`. */
+function describe(err: unknown): string {
+  const e = err as Error & { cause?: Error & { code?: string } };
+  const cause = e?.cause?.message && e.cause.message !== e.message ? ` (${e.cause.message})` : "";
+  return `${e?.message ?? String(err)}${cause}`;
 }

@@ -17,6 +17,7 @@ import { engineVersion, resolveEngine, type EngineOverrides } from "./resolve-en
 import { measuredColumns } from "./measured-columns.ts";
 import { checkResume } from "./resume-check.ts";
 import { runServerGroup } from "./run-group.ts";
+import { telemetryRun } from "../telemetry/run.ts";
 
 export interface GridRunOptions extends EngineOverrides {
   out?: string;
@@ -41,7 +42,7 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
   const { grid, file } = loaded;
   registerTree(grid);
   const launcherKind = opts.launcher ?? grid.launcher.kind;
-  const launcher = launcherFor(launcherKind);
+  const launcher = launcherFor(launcherKind, opts.launcher ? `--launcher ${opts.launcher}` : `${file}: field 'launcher.kind'`);
   const points = expandGrid(grid);
   const outDir = resolve(opts.resume ?? opts.out ?? join("results", grid.name, timestamp()));
   if (!opts.resume && existsSync(join(outDir, "points.csv"))) {
@@ -62,7 +63,7 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
   const done = previous ? store.resume() : new Set<string>();
   const manifest = previous ?? buildManifest({
     gridName: grid.name, gridFile: file, gridSha256: loaded.sha256, grid, engine: engine.kind,
-    engineVersion: await engineVersion(engine, labVersion()), engineBinary: engine.simulated ? undefined : engine.binary,
+    engineVersion: await engineVersion(engine), engineBinary: engine.simulated ? undefined : engine.binary,
     modelPath: engine.model, launcher: launcherKind, simulation: engine.simulation, paramNames, pointsTotal: points.length,
   });
   store.writeManifest({ ...manifest, ended_at: undefined });
@@ -74,8 +75,12 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
   // A group that throws unexpectedly stops the run: queued groups never start an engine, running ones stop.
   const stopping = new AbortController();
   const signal = AbortSignal.any([opts.signal, stopping.signal]);
+  const clock = monotonicClock();
+  const telemetry = telemetryRun({
+    config: grid.telemetry, launcher, simulated: engine.simulated, runDir: outDir, clock, warn: (line) => opts.progress.note(line),
+  });
   const ctx = {
-    grid, engine, launcher, store, progress: opts.progress, clock: monotonicClock(), signal,
+    grid, engine, launcher, store, progress: opts.progress, clock, signal, telemetry,
     timeScale: engine.simulation?.timeScale ?? 1, index: (p: Point) => order.get(p) ?? 0, total: points.length,
   };
   let thrown: { error: unknown } | undefined;

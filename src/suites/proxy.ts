@@ -54,8 +54,8 @@ export const proxySuite: Suite<Options> = {
         const [req] = await plainRequests(ctx, 1, opts.prompt_tokens, opts.output_tokens);
         const body = toOpenAi(req) as unknown as Record<string, unknown>;
         const send = {
-          direct: () => streamChat(direct, body, ctx.clock, { signal: ctx.signal }),
-          proxy: () => streamMessages(viaProxy, req as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal }),
+          direct: () => streamChat(direct, body, ctx.clock, { signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs }),
+          proxy: () => streamMessages(viaProxy, req as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs }),
         };
         await send.direct(); // primes the prefix cache so both paths measure the same (cached) prefill
         await send.proxy();

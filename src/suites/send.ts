@@ -20,10 +20,14 @@ export async function sendRequest(ctx: SuiteContext, req: MessagesRequest, gateW
   return countMissingUsage(ctx.target, req, await timedRequest(ctx, req, gateWaitNs));
 }
 
-function timedRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs: number): Promise<RequestRecord> {
-  const opts = { gateWaitNs, signal: ctx.signal };
-  if (apiOf(ctx.target) === "anthropic") return streamMessages(ctx.target, req as unknown as Record<string, unknown>, ctx.clock, opts);
-  return streamChat(ctx.target, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, opts);
+/** One timed request; one that timed out (request_timeout_s) is reported to the point's runner, which stops the point at once. */
+async function timedRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs: number): Promise<RequestRecord> {
+  const opts = { gateWaitNs, signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs };
+  const record = apiOf(ctx.target) === "anthropic"
+    ? await streamMessages(ctx.target, req as unknown as Record<string, unknown>, ctx.clock, opts)
+    : await streamChat(ctx.target, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, opts);
+  if (record.errorKind === "timeout") ctx.onRequestTimeout?.(record.error ?? "request timeout");
+  return record;
 }
 
 /** Sends every request with at most `concurrency` in flight; time queued behind the gate is recorded apart. */

@@ -26,6 +26,8 @@ export interface Target {
   api?: Api;
   /** The simulator's --time-scale K (it runs K times faster): wall times are multiplied by K to report real-time equivalents; 1 otherwise. */
   timeScale: number;
+  /** `request_timeout_s` in ms: the longest wait for an answer to start and for each next piece of it. */
+  requestTimeoutMs?: number;
 }
 
 export interface SuiteContext {
@@ -35,6 +37,8 @@ export interface SuiteContext {
   signal: AbortSignal;
   /** Short status for the progress display. */
   onPhase(phase: string): void;
+  /** Called when a request timed out: the point's runner fails the point at once instead of waiting on a frozen engine. */
+  onRequestTimeout?(error: string): void;
 }
 
 /** One measured scenario: R repetitions of the same requests, plus suite-specific columns. */
