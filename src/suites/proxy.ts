@@ -9,7 +9,7 @@ import { ttftMs } from "../metrics/ttft.ts";
 import type { Repetition } from "../metrics/summarize.ts";
 import { plainRequests } from "./chat.ts";
 import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
-import { apiOf } from "./send.ts";
+import { apiOf, reportTimeout } from "./send.ts";
 import type { ScenarioOutcome, Suite, SuiteContext } from "./types.ts";
 import { toOpenAi } from "./workload/to-openai.ts";
 
@@ -54,8 +54,8 @@ export const proxySuite: Suite<Options> = {
         const [req] = await plainRequests(ctx, 1, opts.prompt_tokens, opts.output_tokens);
         const body = toOpenAi(req) as unknown as Record<string, unknown>;
         const send = {
-          direct: () => streamChat(direct, body, ctx.clock, { signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs }),
-          proxy: () => streamMessages(viaProxy, req as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs }),
+          direct: async () => reportTimeout(ctx, await streamChat(direct, body, ctx.clock, { signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs })),
+          proxy: async () => reportTimeout(ctx, await streamMessages(viaProxy, req as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs })),
         };
         await send.direct(); // primes the prefix cache so both paths measure the same (cached) prefill
         await send.proxy();

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { monotonicClock } from "../../src/client/types.ts";
@@ -48,5 +50,43 @@ describe("suite contract: every registered suite on a started engine", () => {
         expect(result.records.length).toBeGreaterThan(0);
       });
     }, 300_000);
+  }
+});
+
+/**
+ * The timeout contract: against a server that accepts every request and never answers, each suite's requests
+ * give up after request_timeout_s and report it to the point's runner (which then stops the point), so no suite
+ * waits on a frozen engine for the client's 600 s default.
+ */
+describe("suite contract: every registered suite honours request_timeout_s", () => {
+  for (const kind of suiteKinds()) {
+    it(`${kind}`, async () => {
+      const silent = createServer((req) => req.resume()); // reads the request, never answers
+      await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+      const baseUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      try {
+        const suite = suiteFor(kind);
+        const options = resolveOptions(suite, { ...small(kind), repetitions: 1 }, `contract ${kind}`);
+        const abort = new AbortController();
+        const timeouts: string[] = [];
+        const none = { openaiChat: true, anthropicMessages: false, tokenize: null, resetPrefixCache: null, metrics: null } as const;
+        const ctx: SuiteContext = {
+          target: { baseUrl, directUrl: baseUrl, model: "tiny", capabilities: none, path: "direct", timeScale: 1, requestTimeoutMs: 300 },
+          repetitions: 1, clock: monotonicClock(), signal: abort.signal, onPhase: () => {},
+          onRequestTimeout: (error) => {
+            timeouts.push(error);
+            abort.abort(); // as the point's runner does
+          },
+        };
+        const point = { id: "contract", serverId: "silent", params: {}, server: {}, client: {} };
+        const rowCtx = { point, engine: "llamacpp", launcher: "local", path: "direct", simulated: false, timeScale: 1, startedAt: new Date().toISOString() };
+        await runSuite(ctx, suite, options, point, rowCtx, () => "");
+        expect(timeouts.length).toBeGreaterThan(0);
+        expect(timeouts[0]).toMatch(/timeout|timed out/i);
+      } finally {
+        silent.closeAllConnections();
+        silent.close();
+      }
+    }, 30_000);
   }
 });
