@@ -4,10 +4,12 @@
  * A fast scripted OpenAI-style engine runs in a child process (headers at once, 16 content chunks 5 ms apart,
  * usage, [DONE]); this process plans a synthesized Claude Code trace (the replay suite's own planner, ~28k-token
  * first requests, think times log-normal with a 300 ms median) and replays it with the suite's scheduler.
- * Figure: send lag = actual send time - scheduled time, per request, at 1 and 200 concurrent sessions (and at
- * 200 with ~3k-token prompts). Target: p99 <= 5 ms at 200 sessions. Also printed: the replay process's CPU per
- * request, how busy its event loop was, and the machine's load average: on a shared 2-core machine the tail is
- * set by how often the OS lets this process run, not by the scheduler. A tinybench section times the planner.
+ * Figure: send lag = the moment the request is written on its connection - scheduled time, per request, at 1 and
+ * 200 concurrent sessions (and at 200 with ~3k-token prompts). Target: p99 <= 5 ms at 200 sessions. Also printed:
+ * the replay process's CPU per request, how busy its event loop was, the machine's load average, and the
+ * machine's floor: a second child process that does nothing but wait for due times on the same kind of open-loop
+ * schedule (one every ~5 ms) and reports how late it got to them. No scheduler in a process can be more punctual
+ * than that on a machine where the OS does not run the process on time. A tinybench section times the planner.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -55,7 +57,24 @@ async function engineProcess(): Promise<void> {
   process.on("disconnect", () => process.exit(0));
 }
 
-async function measure(url: string, sessions: number, promptTokens = 28_000) {
+/** The floor: due times on an open-loop schedule (1-9 ms apart), each one's lateness when the process got to it. */
+function probeProcess(): void {
+  let lags: number[] = [];
+  let due = performance.now();
+  const tick = () => {
+    const now = performance.now();
+    for (; due <= now; due += 1 + Math.random() * 8) lags.push(now - due);
+    setTimeout(tick, Math.max(0, due - performance.now()));
+  };
+  tick();
+  process.on("message", (m) => {
+    if (m === "reset") lags = [];
+    else process.send!({ p99: percentile(lags, 99), max: Math.max(...lags) });
+  });
+  process.on("disconnect", () => process.exit(0));
+}
+
+async function measure(url: string, probe: ChildProcess, sessions: number, promptTokens = 28_000) {
   const trace = await synthesizeTrace({ sessions: 1, turns: 8, subagents: 0, promptTokens, outputTokens: CHUNKS, think: { medianMs: 300, sigma: 1, minMs: 20, maxMs: 3000 } });
   const plan = await planReplay(trace, { api: "openai", path: "direct", model: "bench" }, {
     copies: sessions, staggerMs: 10, speed: 1, thinkTime: "keep", defaultOutputTokens: CHUNKS, salt: "bench", timeScale: 1,
@@ -65,18 +84,23 @@ async function measure(url: string, sessions: number, promptTokens = 28_000) {
   const t0 = performance.now();
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
-  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
+  probe.send("reset");
   const done = await runLanes(plan.lanes, clock, (payload) => streamChatPayload(target, payload, clock));
   delay.disable();
   const elu = performance.eventLoopUtilization(elu0).utilization;
   const cpu = process.cpuUsage(cpu0);
+  const floor = await new Promise<{ p99: number; max: number }>((resolve) => {
+    probe.once("message", resolve);
+    probe.send("report");
+  });
   const lags = sendLagMs(done.map((d) => d.record));
   const errors = done.filter((d) => !d.record.ok).length;
   if (errors) throw new Error(`${errors} of ${done.length} requests failed`);
   return {
     requests: done.length, seconds: (performance.now() - t0) / 1000, p50: percentile(lags, 50)!, p99: percentile(lags, 99)!, max: Math.max(...lags),
-    elu, loopDelayP99: delay.percentile(99) / 1e6, cpuPerRequestUs: (cpu.user + cpu.system) / done.length,
+    elu, loopDelayP99: delay.percentile(99) / 1e6, cpuPerRequestUs: (cpu.user + cpu.system) / done.length, floor,
   };
 }
 
@@ -99,18 +123,23 @@ async function plannerBench(): Promise<void> {
 }
 
 async function parent(): Promise<void> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ["--engine"], { execArgv: ["--import", "tsx"] });
+  // Each child in its own session, as the lab starts engines: on Linux a session is a scheduling group of its own.
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ["--engine"], { execArgv: ["--import", "tsx"], detached: true });
+  const probe: ChildProcess = fork(fileURLToPath(import.meta.url), ["--probe"], { execArgv: ["--import", "tsx"], detached: true });
   const { url } = await new Promise<{ url: string }>((resolve) => child.once("message", (m: { url: string }) => resolve(m)));
-  await measure(url, 20); // warm up sockets and JIT
+  await measure(url, probe, 20); // warm up sockets and JIT
   for (const [sessions, prompt] of [[1, 28_000], [200, 28_000], [200, 3_000]]) {
-    const r = await measure(url, sessions, prompt);
+    const r = await measure(url, probe, sessions, prompt);
     const target = sessions === 200 ? "p99 <= 5" : "-";
     console.log(`send lag at ${String(sessions).padStart(3)} sessions, ~${prompt / 1000}k-token prompts (${r.requests} requests, ${r.seconds.toFixed(1)} s): p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(2)} ms   (target ${target})`);
     console.log(`  replay process CPU ${r.cpuPerRequestUs.toFixed(0)} us per request; event loop ${(r.elu * 100).toFixed(0)}% busy, its delay p99 ${r.loopDelayP99.toFixed(2)} ms; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
+    console.log(`  machine floor meanwhile (a process doing nothing but wait for due times): late p99 ${r.floor.p99.toFixed(2)} ms, max ${r.floor.max.toFixed(2)} ms`);
   }
+  probe.kill();
   await plannerBench();
   child.kill();
 }
 
 if (process.argv.includes("--engine")) await engineProcess();
+else if (process.argv.includes("--probe")) probeProcess();
 else await parent();

@@ -5,7 +5,7 @@ import { streamChat } from "../src/client/openai-chat.ts";
 import { monotonicClock } from "../src/client/types.ts";
 
 /** A raw TCP server, so a test decides exactly which bytes of a response arrive before the connection dies. */
-function rawServer(onRequest: (socket: Socket, index: number) => void): Promise<{ url: string; requests: () => number; server: Server }> {
+function rawServer(onRequest: (socket: Socket, index: number, request: string) => void): Promise<{ url: string; requests: () => number; server: Server }> {
   let count = 0;
   const server = createServer((socket) => {
     let buffered = "";
@@ -15,8 +15,9 @@ function rawServer(onRequest: (socket: Socket, index: number) => void): Promise<
       if (end === -1) return;
       const length = Number(/content-length: (\d+)/i.exec(buffered)?.[1] ?? 0);
       if (buffered.length < end + 4 + length) return;
+      const request = buffered;
       buffered = "";
-      onRequest(socket, count++);
+      onRequest(socket, count++, request);
     });
     socket.on("error", () => {});
   });
@@ -58,5 +59,38 @@ describe("the client's retry of a request on a stale socket", () => {
     expect(record.ok, record.error).toBe(true);
     expect(record.outputTokens).toBe(2);
     expect(s.requests()).toBe(2);
+  });
+});
+
+describe("the client's retry gives up after one resend", () => {
+  it("a second close before any byte is the request's own failure, sent exactly twice", async () => {
+    const s = await rawServer((socket) => socket.resetAndDestroy()); // every connection dies as its request arrives
+    open = s.server;
+    const record = await streamChat({ baseUrl: s.url }, { model: "m", messages: [] }, monotonicClock());
+    expect(record.ok).toBe(false);
+    expect(record.error).toMatch(/other side closed|ECONNRESET|socket/i);
+    expect(record.chunkNs).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.requests()).toBe(2);
+  });
+
+  it("each request of a concurrent batch gets its own resend: none is lost, duplicated or answered with another's body", async () => {
+    const seen = new Map<string, number>();
+    const s = await rawServer((socket, _index, request) => {
+      const id = /"content":"(r\d+)"/.exec(request)![1];
+      seen.set(id, (seen.get(id) ?? 0) + 1);
+      if (seen.get(id) === 1) return socket.resetAndDestroy(); // each request's first attempt lands on a dying socket
+      socket.end(head + chunked(chunk(id)) + chunked(usage) + "0\r\n\r\n");
+    });
+    open = s.server;
+    const ids = Array.from({ length: 8 }, (_, i) => `r${i}`);
+    const records = await Promise.all(ids.map((id) => streamChat({ baseUrl: s.url }, { model: "m", messages: [{ role: "user", content: id }] }, monotonicClock())));
+    records.forEach((record, i) => {
+      expect(record.ok, record.error).toBe(true);
+      expect(record.text).toBe(ids[i]); // its own answer, not another request's
+      expect(record.sentNs).toBeGreaterThanOrEqual(record.startNs);
+    });
+    expect([...seen.entries()].sort()).toEqual(ids.map((id) => [id, 2]));
+    expect(s.requests()).toBe(16);
   });
 });

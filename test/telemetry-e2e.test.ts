@@ -69,7 +69,9 @@ beforeAll(async () => {
 
 describe("telemetry in bench grid", () => {
   it("/proc sampler on the tiny llama-server: engine CPU and RSS per scenario, telemetry.csv tagged, CPU charts", async () => {
-    const { out, rows, warnings } = await grid("proc", "proc");
+    // sized so that each repetition's window holds samples even on a fast machine (a window shorter than the
+    // interval has none inside it: CI's runner finished 3 x 12 tokens between two 250 ms samples)
+    const { out, rows, warnings } = await grid("proc", "{ kind: proc, interval_ms: 50 }", {}, undefined, "{ requests: 4, prompt_tokens: 32, output_tokens: 48, warmup: 1, concurrency: 2 }");
     expect(warnings).toEqual([]);
     expect(rows).toHaveLength(1);
     const row = rows[0];

@@ -1,7 +1,7 @@
-import { request } from "undici";
+import type { Dispatcher } from "undici";
 import { benchAgent, timeouts } from "./http.ts";
 import { SseParser } from "./sse.ts";
-import type { Clock, RequestErrorKind, RequestRecord } from "./types.ts";
+import { DEFAULT_REQUEST_TIMEOUT_S, type Clock, type RequestErrorKind, type RequestRecord } from "./types.ts";
 
 export interface StreamOptions {
   gateWaitNs?: number;
@@ -10,62 +10,151 @@ export interface StreamOptions {
   timeoutMs?: number;
 }
 
+type OnData = (record: RequestRecord, data: string, event: string | undefined, now: number) => void;
+
 /**
  * The timing skeleton both streaming clients share: start just before sending, every SSE payload handed to
  * `onData` with its arrival time, end at the last chunk of the stream (the usage chunk included, `[DONE]` and
  * pings not), as vllm bench serve ends E2EL; a non-200 answer, a timeout, a dropped connection or a stream
- * without content is an error record (with its kind), never an exception.
+ * without content is an error record (with its kind), never an exception. The response arrives through undici's
+ * dispatch handler, each network chunk straight into the SSE parser: no stream object, promise or async iterator
+ * per chunk (what a replay of hundreds of concurrent sessions, each chunk in its own packet, otherwise spends
+ * most of its CPU on).
  */
-export async function streamRequest(
+export function streamRequest(
   url: string,
   headers: Record<string, string>,
   payload: string | Buffer,
   clock: Clock,
   opts: StreamOptions,
-  onData: (record: RequestRecord, data: string, event: string | undefined, now: number) => void,
+  onData: OnData,
 ): Promise<RequestRecord> {
   const record: RequestRecord = { ok: false, gateWaitNs: opts.gateWaitNs ?? 0, startNs: 0, endNs: 0, chunkNs: [] };
-  let answered = false;
-  record.startNs = clock.now();
-  try {
-    const res = await request(url, {
-      method: "POST",
-      dispatcher: benchAgent,
-      headers: { "content-type": "application/json", ...headers },
-      body: payload,
-      signal: opts.signal,
-      ...timeouts(opts.timeoutMs),
-    });
-    answered = true;
-    if (res.statusCode !== 200) {
-      record.error = `HTTP ${res.statusCode}: ${(await res.body.text()).slice(0, 300)}`;
-      record.errorKind = "http";
-      record.httpStatus = res.statusCode;
-      record.endNs = clock.now();
-      return record;
-    }
-    let lastChunkNs: number | undefined;
-    const parser = new SseParser((data, event) => {
+  const { origin, path } = splitUrl(url);
+  return new Promise((resolve) => {
+    const handler = new SseResponse(record, clock, onData, opts, resolve);
+    record.startNs = clock.now();
+    if (opts.signal?.aborted) return handler.onResponseError(undefined, opts.signal.reason);
+    benchAgent.dispatch({
+      origin, path, method: "POST", headers: { "content-type": "application/json", ...headers }, body: payload, ...timeouts(opts.timeoutMs),
+    }, handler);
+  });
+}
+
+/** A run sends every request to the same URL: it is parsed once, not per request. */
+let lastUrl: { url: string; origin: string; path: string } | undefined;
+function splitUrl(url: string): { origin: string; path: string } {
+  if (lastUrl?.url !== url) {
+    const u = new URL(url);
+    lastUrl = { url, origin: u.origin, path: u.pathname + u.search };
+  }
+  return lastUrl;
+}
+
+/** Longest error body kept in a record. */
+const ERROR_BODY_CHARS = 300;
+
+class SseResponse implements Dispatcher.DispatchHandler {
+  private controller?: Dispatcher.DispatchController;
+  private status = 0;
+  private errorBody = "";
+  private lastChunkNs?: number;
+  private done = false;
+  private readonly decoder = new TextDecoder();
+  private readonly parser: SseParser;
+  private readonly onAbort = () => this.abort(this.opts.signal?.reason ?? new Error("aborted"));
+
+  constructor(
+    private readonly record: RequestRecord,
+    private readonly clock: Clock,
+    onData: OnData,
+    private readonly opts: StreamOptions,
+    private readonly resolve: (record: RequestRecord) => void,
+  ) {
+    this.parser = new SseParser((data, event) => {
       const now = clock.now();
-      if (data !== "[DONE]" && event !== "ping") lastChunkNs = now;
+      if (data !== "[DONE]" && event !== "ping") this.lastChunkNs = now;
       onData(record, data, event, now);
     });
-    for await (const part of res.body) parser.push(part as Buffer);
-    parser.end();
-    record.endNs = lastChunkNs ?? clock.now();
+    opts.signal?.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  /** Called as the request is written on its connection (again if a stale keep-alive socket forces a resend). */
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    this.record.sentNs ??= this.clock.now();
+    if (this.done) controller.abort(new Error("aborted"));
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, status: number): void {
+    this.status = status;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.done) return;
+    if (this.status !== 200) {
+      if (this.errorBody.length < ERROR_BODY_CHARS) this.errorBody += this.decoder.decode(chunk, { stream: true });
+      return;
+    }
+    try {
+      this.parser.push(chunk);
+    } catch (err) {
+      this.abort(err);
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.done) return;
+    const record = this.record;
+    if (this.status !== 200) {
+      record.error = `HTTP ${this.status}: ${(this.errorBody + this.decoder.decode()).slice(0, ERROR_BODY_CHARS)}`;
+      record.errorKind = "http";
+      record.httpStatus = this.status;
+      record.endNs = this.clock.now();
+      return this.finish();
+    }
+    try {
+      this.parser.end();
+    } catch (err) {
+      return this.fail(err);
+    }
+    record.endNs = this.lastChunkNs ?? this.clock.now();
     record.ok = record.firstTokenNs !== undefined && record.error === undefined;
     if (record.error !== undefined) record.errorKind = "stream_error";
     else if (record.firstTokenNs === undefined) {
       record.error = "stream ended without content";
       record.errorKind = "no_content";
     }
-  } catch (err) {
-    record.endNs = clock.now();
-    record.ok = false;
-    record.errorKind = errorKind(err, answered, opts);
-    record.error = record.errorKind === "timeout" ? `timeout: the engine sent nothing for ${(opts.timeoutMs ?? 0) / 1000} s (request_timeout_s)` : describe(err);
+    this.finish();
   }
-  return record;
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: unknown): void {
+    this.fail(err);
+  }
+
+  /** Ends the record with `err` at once and stops the request (now, or as soon as it starts). */
+  private abort(err: unknown): void {
+    this.fail(err);
+    this.controller?.abort(err instanceof Error ? err : new Error(String(err)));
+  }
+
+  private fail(err: unknown): void {
+    if (this.done) return;
+    const record = this.record;
+    record.endNs = this.clock.now();
+    record.ok = false;
+    record.errorKind = errorKind(err, this.status !== 0, this.opts);
+    record.error = record.errorKind === "timeout"
+      ? `timeout: the engine sent nothing for ${(this.opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_S * 1000) / 1000} s (request_timeout_s)`
+      : describe(err);
+    this.finish();
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.opts.signal?.removeEventListener("abort", this.onAbort);
+    this.resolve(this.record);
+  }
 }
 
 function errorKind(err: unknown, answered: boolean, opts: StreamOptions): RequestErrorKind {
@@ -78,6 +167,6 @@ function errorKind(err: unknown, answered: boolean, opts: StreamOptions): Reques
 /** undici's "terminated" hides the socket's reason in `cause`. */
 function describe(err: unknown): string {
   const e = err as Error & { cause?: Error & { code?: string } };
-  const cause = e.cause?.message && e.cause.message !== e.message ? ` (${e.cause.message})` : "";
-  return `${e.message ?? String(err)}${cause}`;
+  const cause = e?.cause?.message && e.cause.message !== e.message ? ` (${e.cause.message})` : "";
+  return `${e?.message ?? String(err)}${cause}`;
 }

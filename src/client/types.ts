@@ -22,13 +22,15 @@ export interface RequestRecord {
   gateWaitNs: number;
   /** Just before the HTTP request was sent (after the gate). */
   startNs: number;
+  /** When the HTTP client began writing the request on its connection (after any wait for one). */
+  sentNs?: number;
   /** First chunk that carries content (text, reasoning or tool-call arguments). */
   firstTokenNs?: number;
   /** Last chunk of the stream (any SSE data but `[DONE]`, as vllm bench serve ends E2EL), or the failure. */
   endNs: number;
   /** Arrival time of every content chunk, in order. */
   chunkNs: number[];
-  /** When a replay meant to send it (send lag = startNs - scheduledNs). */
+  /** When a replay meant to send it (send lag = sentNs - scheduledNs). */
   scheduledNs?: number;
   /** Replays: the session (lane) and the request's turn in it, from 1. */
   session?: string;

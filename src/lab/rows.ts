@@ -93,7 +93,7 @@ export function scaleOutcomes(outcomes: ScenarioOutcome[], k: number): ScenarioO
       window: rep.window && { startNs: s(rep.window.startNs), endNs: s(rep.window.endNs) },
       records: rep.records.map((r) => ({
         ...r, gateWaitNs: s(r.gateWaitNs), startNs: s(r.startNs), endNs: s(r.endNs),
-        scheduledNs: r.scheduledNs === undefined ? undefined : s(r.scheduledNs),
+        scheduledNs: r.scheduledNs === undefined ? undefined : s(r.scheduledNs), sentNs: r.sentNs === undefined ? undefined : s(r.sentNs),
         firstTokenNs: r.firstTokenNs === undefined ? undefined : s(r.firstTokenNs), chunkNs: r.chunkNs.map(s),
       })),
     })),

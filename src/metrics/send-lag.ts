@@ -1,10 +1,13 @@
 import type { RequestRecord } from "../client/types.ts";
 import { latencyMetric } from "./metric.ts";
 
-/** How late each scheduled request was sent, in ms: actual send time minus the time the schedule gave it. */
+/**
+ * How late each scheduled request was sent, in ms: the moment the HTTP client began writing it on its connection
+ * minus the time the schedule gave it (records without that moment count from just before the send).
+ */
 export function sendLagMs(records: readonly RequestRecord[]): number[] {
   const out: number[] = [];
-  for (const r of records) if (r.scheduledNs !== undefined) out.push((r.startNs - r.scheduledNs) / 1e6);
+  for (const r of records) if (r.scheduledNs !== undefined) out.push(((r.sentNs ?? r.startNs) - r.scheduledNs) / 1e6);
   return out;
 }
 

@@ -1,11 +1,15 @@
 import type { Clock } from "../client/types.ts";
 
 /**
- * A timer aims at the due time itself: it fires a little late (well under the replay's 5 ms budget) or, its
- * clock being the loop's cached one, up to a millisecond early; that last stretch is covered by event-loop turns.
- * Spinning longer only burns the CPU the sessions' own responses need.
+ * Node's timers count whole milliseconds of the loop's cached clock, so one fires up to ~1 ms either side of its
+ * time. Fired early by no more than this, the wait ends in a precise sleep (Atomics.wait: no CPU, the event loop
+ * held that long at most); earlier than that, another timer (which ends the wait up to a millisecond late).
+ * Turning the event loop until the time comes instead burns ~0.4 ms of CPU per request, and a process that keeps
+ * the CPU busy is the one the OS makes wait when the machine is busy.
  */
-const SPIN_NS = 1_000_000;
+const PRECISE_SLEEP_NS = 500_000;
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 interface Waiter {
   due: number;
@@ -13,14 +17,16 @@ interface Waiter {
 }
 
 /**
- * Wakes each waiter when the clock reaches its due time. One queue for all sessions: a single timer sleeps
- * until the earliest due time, then every waiter whose time has come is released at once (event-loop turns, I/O
- * flowing between them, cover a timer that fired early). Hundreds of sessions thus cost one timer, not one each.
+ * Wakes each waiter when the clock reaches its due time, never before. One queue for all sessions: a single
+ * timer sleeps until the earliest due time, then releases every waiter whose time has come, so hundreds of
+ * sessions cost one timer, not one each, and the process sleeps between sends.
  */
 export class DueQueue {
   private readonly heap: Waiter[] = [];
   private timer?: NodeJS.Timeout;
-  private spinning = false;
+  private immediate?: NodeJS.Immediate;
+  /** The due time the timer is set for (Infinity: none). */
+  private armedFor = Infinity;
 
   constructor(private readonly clock: Clock) {}
 
@@ -28,34 +34,42 @@ export class DueQueue {
     if (due <= this.clock.now()) return Promise.resolve();
     return new Promise((resolve) => {
       this.push({ due, resolve });
-      if (!this.spinning && this.heap[0].due === due) this.arm();
+      if (due < this.armedFor) this.arm();
     });
   }
 
   /** Releases everyone now (the run was aborted). */
   releaseAll(): void {
-    clearTimeout(this.timer);
+    this.disarm();
     while (this.heap.length) this.pop().resolve();
   }
 
+  /** A due time within the precise-sleep margin gets one more loop turn first (released waiters send), then the sleep. */
   private arm(): void {
-    clearTimeout(this.timer);
+    this.disarm();
     const first = this.heap[0];
     if (!first) return;
+    this.armedFor = first.due;
     const lead = first.due - this.clock.now();
-    if (lead <= SPIN_NS) this.spin();
-    else this.timer = setTimeout(this.spin, lead / 1e6);
+    if (lead <= PRECISE_SLEEP_NS) this.immediate = setImmediate(this.fire);
+    else this.timer = setTimeout(this.fire, lead / 1e6);
   }
 
-  private spin = (): void => {
-    this.spinning = true;
-    const now = this.clock.now();
-    while (this.heap.length && this.heap[0].due <= now) this.pop().resolve();
-    if (this.heap.length && this.heap[0].due - now <= SPIN_NS) {
-      setImmediate(this.spin);
-      return;
+  private disarm(): void {
+    clearTimeout(this.timer);
+    clearImmediate(this.immediate);
+    this.armedFor = Infinity;
+  }
+
+  private fire = (): void => {
+    this.armedFor = Infinity;
+    const first = this.heap[0];
+    let now = this.clock.now();
+    if (first && first.due > now && first.due - now <= PRECISE_SLEEP_NS) {
+      Atomics.wait(sleeper, 0, 0, (first.due - now) / 1e6);
+      while ((now = this.clock.now()) < first.due);
     }
-    this.spinning = false;
+    while (this.heap.length && this.heap[0].due <= now) this.pop().resolve();
     this.arm();
   };
 

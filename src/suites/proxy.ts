@@ -10,7 +10,7 @@ import { ttftMs } from "../metrics/ttft.ts";
 import type { Repetition } from "../metrics/summarize.ts";
 import { plainRequests } from "./chat.ts";
 import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
-import { apiOf } from "./send.ts";
+import { apiOf, reportTimeout } from "./send.ts";
 import type { ScenarioOutcome, Suite, SuiteContext } from "./types.ts";
 import { toOpenAi } from "./workload/to-openai.ts";
 import type { MessagesRequest } from "./workload/types.ts";
@@ -39,7 +39,7 @@ interface Way {
 async function proxyWays(ctx: SuiteContext, opts: Options): Promise<Way[]> {
   const through = (name: string, baseUrl: string, frontKey?: string): Way => ({
     name,
-    send: (req) => streamMessages({ ...ctx.target, baseUrl, frontKey }, req as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs }),
+    send: async (req) => reportTimeout(ctx, await streamMessages({ ...ctx.target, baseUrl, frontKey }, req as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs })),
   });
   if (apiOf(ctx.target) === "anthropic" && ctx.target.path !== "native") {
     return [through(/^https?:/.test(ctx.target.path) ? "proxy" : ctx.target.path, ctx.target.baseUrl, ctx.target.frontKey)];
@@ -71,7 +71,7 @@ export const proxySuite: Suite<Options> = {
     if (!engineUrl) throw badInput("the proxy suite needs the engine's own URL", "run it from a grid, or `bench run` against the engine");
     const direct: Way = {
       name: "direct",
-      send: (req) => streamChat({ ...ctx.target, baseUrl: engineUrl, frontKey: undefined }, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs }),
+      send: async (req) => reportTimeout(ctx, await streamChat({ ...ctx.target, baseUrl: engineUrl, frontKey: undefined }, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs })),
     };
     const ways = [direct, ...(await proxyWays(ctx, opts))];
     const levels = Array.isArray(opts.concurrency) ? opts.concurrency : [opts.concurrency];

@@ -13,7 +13,7 @@ import type { Trace } from "../trace/schema.ts";
 import { synthesizeTrace } from "../trace/synth/synthesize.ts";
 import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { newSalt } from "./prompt.ts";
-import { apiOf } from "./send.ts";
+import { apiOf, reportTimeout } from "./send.ts";
 import { ServerMeter } from "./server-meter.ts";
 import type { Suite, SuiteContext } from "./types.ts";
 
@@ -118,8 +118,9 @@ function tokenizerFor(ctx: SuiteContext): ChatTokenizer | undefined {
   return (chat) => chatTokenIds(ctx.target, { messages: chat.messages, tools: chat.tools });
 }
 
+/** Sends recorded payloads as they are, under the target's request_timeout_s like every suite's requests. */
 function sender(ctx: SuiteContext): Send {
-  const opts = { signal: ctx.signal };
-  if (apiOf(ctx.target) === "anthropic") return (payload) => streamMessagesPayload(ctx.target, payload, ctx.clock, opts);
-  return (payload) => streamChatPayload(ctx.target, payload, ctx.clock, opts);
+  const opts = { signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs };
+  const stream = apiOf(ctx.target) === "anthropic" ? streamMessagesPayload : streamChatPayload;
+  return async (payload) => reportTimeout(ctx, await stream(ctx.target, payload, ctx.clock, opts));
 }

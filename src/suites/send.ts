@@ -28,6 +28,11 @@ async function timedRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs:
   const record = apiOf(ctx.target) === "anthropic"
     ? await streamMessages(ctx.target, req as unknown as Record<string, unknown>, ctx.clock, opts)
     : await streamChat(ctx.target, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, opts);
+  return reportTimeout(ctx, record);
+}
+
+/** A request that timed out (request_timeout_s) is reported to the point's runner, which stops the point at once. */
+export function reportTimeout(ctx: SuiteContext, record: RequestRecord): RequestRecord {
   if (record.errorKind === "timeout") ctx.onRequestTimeout?.(record.error ?? "request timeout");
   return record;
 }

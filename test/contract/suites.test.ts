@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -22,6 +24,9 @@ import { checkLifecycle, engineUnderTest } from "./lifecycle.ts";
  */
 const quickstart = parse(readFileSync("grids/quickstart.yaml", "utf8")) as { suites: Array<{ kind: string; options?: Record<string, unknown> }> };
 const small = (kind: string) => quickstart.suites.find((s) => s.kind === kind)?.options;
+/** The proxies a suite asks for (the proxy suite's), started in front of `upstream` as the lab starts them. */
+const frontsBefore = (upstream: string, model: string, id: string) =>
+  new Fronts({ upstream, model, runDir: mkdtempSync(join(tmpdir(), "contract-fronts-")), id, startupTimeoutMs: 120_000 });
 
 describe("suite contract: every registered suite on a started engine", () => {
   it("grids/quickstart.yaml sizes every registered suite", () => {
@@ -35,9 +40,7 @@ describe("suite contract: every registered suite on a started engine", () => {
         const suite = suiteFor(kind);
         const shrunk = { ...small(kind), repetitions: 1, ...(typeof small(kind)?.prompt_tokens === "number" ? { prompt_tokens: Math.min(1024, small(kind)!.prompt_tokens as number) } : {}) };
         const options = resolveOptions(suite, shrunk, `contract ${kind}`);
-        const fronts = new Fronts({
-          upstream: handle.spec.baseUrl, model: handle.spec.servedName, runDir: mkdtempSync(join(tmpdir(), "contract-fronts-")), id: kind, startupTimeoutMs: 120_000,
-        });
+        const fronts = frontsBefore(handle.spec.baseUrl, handle.spec.servedName, kind);
         const ctx: SuiteContext = {
           target: { baseUrl: handle.spec.baseUrl, directUrl: handle.spec.baseUrl, model: handle.spec.servedName, engine: handle.spec.engine, capabilities: handle.spec.capabilities, path: "direct", timeScale: 1, requestTimeoutMs: 120_000 },
           repetitions: 1, clock: monotonicClock(), signal: new AbortController().signal, onPhase: () => {}, openFront: (k) => fronts.open(k),
@@ -55,5 +58,45 @@ describe("suite contract: every registered suite on a started engine", () => {
         expect(result.records.length).toBeGreaterThan(0);
       });
     }, 300_000);
+  }
+});
+
+/**
+ * The timeout contract: against a server that accepts every request and never answers, each suite's requests
+ * give up after request_timeout_s and report it to the point's runner (which then stops the point), so no suite
+ * waits on a frozen engine for the client's 600 s default.
+ */
+describe("suite contract: every registered suite honours request_timeout_s", () => {
+  for (const kind of suiteKinds()) {
+    it(`${kind}`, async () => {
+      const silent = createServer((req) => req.resume()); // reads the request, never answers
+      await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+      const baseUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const fronts = frontsBefore(baseUrl, "tiny", kind);
+      try {
+        const suite = suiteFor(kind);
+        const options = resolveOptions(suite, { ...small(kind), repetitions: 1 }, `contract ${kind}`);
+        const abort = new AbortController();
+        const timeouts: string[] = [];
+        const none = { openaiChat: true, anthropicMessages: false, tokenize: null, resetPrefixCache: null, metrics: null } as const;
+        const ctx: SuiteContext = {
+          target: { baseUrl, directUrl: baseUrl, model: "tiny", capabilities: none, path: "direct", timeScale: 1, requestTimeoutMs: 300 },
+          repetitions: 1, clock: monotonicClock(), signal: abort.signal, onPhase: () => {}, openFront: (k) => fronts.open(k),
+          onRequestTimeout: (error) => {
+            timeouts.push(error);
+            abort.abort(); // as the point's runner does
+          },
+        };
+        const point = { id: "contract", serverId: "silent", params: {}, server: {}, client: {} };
+        const rowCtx = { point, engine: "llamacpp", launcher: "local", path: "direct", simulated: false, timeScale: 1, startedAt: new Date().toISOString() };
+        await runSuite(ctx, suite, options, point, rowCtx, () => "");
+        expect(timeouts.length).toBeGreaterThan(0);
+        expect(timeouts[0]).toMatch(/timeout|timed out/i);
+      } finally {
+        await fronts.closeAll();
+        silent.closeAllConnections();
+        silent.close();
+      }
+    }, 30_000);
   }
 });
