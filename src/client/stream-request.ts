@@ -1,17 +1,30 @@
 import { request } from "undici";
 import { benchAgent } from "./http.ts";
 import { SseSplitter } from "./sse.ts";
+import { simStamp } from "./sim-stamp.ts";
 import type { Clock, RequestRecord } from "./types.ts";
+import { SIM_ARRIVAL_HEADER, SIM_AT_HEADER, SIM_LANE_HEADER } from "../util/sim-clock-protocol.ts";
 
 export interface StreamOptions {
   gateWaitNs?: number;
   signal?: AbortSignal;
+  /** Simulator only: the arrival time to claim (simulator-clock ns) and the lane (see src/sim/engine/lanes.ts). */
+  sim?: { atNs?: number; lane?: string };
+}
+
+function simHeaders(sim: StreamOptions["sim"]): Record<string, string> {
+  if (!sim) return {};
+  return {
+    ...(sim.atNs !== undefined ? { [SIM_AT_HEADER]: String(Math.round(sim.atNs)) } : {}),
+    ...(sim.lane !== undefined ? { [SIM_LANE_HEADER]: sim.lane } : {}),
+  };
 }
 
 /**
  * The timing skeleton both streaming clients share: start just before sending, every SSE payload handed to
  * `onData` with its arrival time, end at the last content chunk; a non-200 answer or a stream without content
- * is an error record, never an exception.
+ * is an error record, never an exception. When the server is the lab's simulator (its answer names the arrival
+ * time), every time is the simulator's own stamp instead of the wall clock: see src/util/sim-clock-protocol.ts.
  */
 export async function streamRequest(
   url: string,
@@ -22,28 +35,40 @@ export async function streamRequest(
   onData: (record: RequestRecord, data: string, event: string | undefined, now: number) => void,
 ): Promise<RequestRecord> {
   const record: RequestRecord = { ok: false, gateWaitNs: opts.gateWaitNs ?? 0, startNs: 0, endNs: 0, chunkNs: [] };
-  record.startNs = clock.now();
+  record.startNs = opts.sim?.atNs ?? clock.now();
+  if (opts.sim?.atNs !== undefined) record.simClock = true;
+  let last: number | undefined;
+  const now = () => (record.simClock ? last ?? record.startNs : clock.now());
   try {
     const res = await request(url, {
       method: "POST",
       dispatcher: benchAgent,
-      headers: { "content-type": "application/json", ...headers },
+      headers: { "content-type": "application/json", ...headers, ...simHeaders(opts.sim) },
       body: payload,
       signal: opts.signal,
     });
+    const arrival = Number(res.headers[SIM_ARRIVAL_HEADER]);
+    if (res.headers[SIM_ARRIVAL_HEADER] !== undefined && Number.isFinite(arrival)) {
+      record.simClock = true;
+      record.startNs = arrival;
+    }
     if (res.statusCode !== 200) {
       record.error = `HTTP ${res.statusCode}: ${(await res.body.text()).slice(0, 300)}`;
-      record.endNs = clock.now();
+      record.endNs = now();
       return record;
     }
-    const splitter = new SseSplitter((data, event) => onData(record, data, event, clock.now()));
+    const splitter = new SseSplitter((data, event) => {
+      if (record.simClock) last = simStamp(data) ?? last;
+      onData(record, data, event, now());
+    });
     const decoder = new TextDecoder();
     for await (const part of res.body) splitter.push(decoder.decode(part as Uint8Array, { stream: true }));
-    record.endNs = record.chunkNs.length ? record.chunkNs[record.chunkNs.length - 1] : clock.now();
+    record.endNs = record.chunkNs.length ? record.chunkNs[record.chunkNs.length - 1] : now();
+    if (record.simClock) record.streamEndNs = last ?? record.endNs;
     record.ok = record.firstTokenNs !== undefined && record.error === undefined;
     if (record.firstTokenNs === undefined) record.error ??= "stream ended without content";
   } catch (err) {
-    record.endNs = clock.now();
+    record.endNs = now();
     record.error = (err as Error).message;
   }
   return record;

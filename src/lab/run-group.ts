@@ -14,6 +14,7 @@ import { openPath } from "./request-path.ts";
 import { runSuite } from "./run-suite.ts";
 import { failedRow, type RowContext } from "./rows.ts";
 import type { PointRow } from "../results/columns.ts";
+import { simInfo } from "../client/sim-clock.ts";
 
 export interface GroupContext {
   grid: Grid;
@@ -70,7 +71,7 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
     for (const [i, point] of points.entries()) {
       if (ctx.signal.aborted) return;
       if (i > 0) progress.pointStart({ index: ctx.index(point), total: ctx.total, pointId: point.id, label: describe(point) });
-      const startupS = engine.simulated ? handle.startupS * ctx.timeScale : handle.startupS;
+      const startupS = engine.simulated ? await simulatedStartup(handle.spec, handle.startupS * ctx.timeScale) : handle.startupS;
       const { rows, requests, failed } = await runPoint(ctx, point, handle.spec, rowCtx(point, startupS), () => handle.logTail());
       if (ctx.signal.aborted) return; // an interrupted point is not recorded: resume runs it again
       store.commitPoint(rows, requests);
@@ -95,7 +96,7 @@ async function runPoint(
   const target: Target = {
     baseUrl: opened.baseUrl, api: opened.api, directUrl: spec.baseUrl, model: spec.servedName, engine: spec.engine,
     capabilities: spec.capabilities, path: rowCtx.path, timeScale: ctx.timeScale,
-    apiKey: engineKey,
+    apiKey: engineKey, simClock: ctx.engine.simulated && SIM_CLOCK_PATHS.has(rowCtx.path),
   };
   try {
     return await runSuites(ctx, point, target, rowCtx, logTail);
@@ -123,6 +124,14 @@ async function runSuites(
   }
   const errors = rows.reduce((n, r) => n + Number(r.errors ?? 0), 0);
   return { rows, requests, failed: failed ?? (errors ? `${errors} request errors` : undefined) };
+}
+
+/** Paths on which the simulator's stream stamps reach the client unchanged (a proxy re-frames the stream). */
+const SIM_CLOCK_PATHS = new Set(["direct", "native"]);
+
+/** The simulator's own startup time (simulated, so the same at every time scale); wall time x K if it cannot say. */
+async function simulatedStartup(spec: LaunchSpec, fallbackS: number): Promise<number> {
+  return (await simInfo(spec.baseUrl))?.startup_s ?? fallbackS;
 }
 
 export function describe(point: Point): string {

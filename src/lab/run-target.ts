@@ -18,6 +18,7 @@ import { labVersion } from "../util/version.ts";
 import { packagePath } from "../util/paths.ts";
 import type { RowContext } from "./rows.ts";
 import { runSuite } from "./run-suite.ts";
+import { simInfo } from "../client/sim-clock.ts";
 
 export interface ProbedTarget {
   target: Target;
@@ -51,6 +52,7 @@ export async function probeTarget(opts: { url: string; model?: string; api: Api;
     if (props?.status === 200 && props.body.includes("default_generation_settings")) engine = "llamacpp";
   }
   const slots = engine === "llamacpp" ? await fetchText(`${baseUrl}/slots`, { apiKey: opts.apiKey }) : undefined;
+  const simulator = engine === "vllm" && (await simInfo(baseUrl, opts.apiKey)) !== undefined;
   const capabilities: Capabilities = {
     openaiChat: opts.api === "openai",
     anthropicMessages: opts.api === "anthropic",
@@ -62,7 +64,7 @@ export async function probeTarget(opts: { url: string; model?: string; api: Api;
     engine,
     target: {
       baseUrl, model, apiKey: opts.apiKey, engine: engine === "unknown" ? undefined : engine, capabilities,
-      path: baseUrl, api: opts.api, timeScale: 1,
+      path: baseUrl, api: opts.api, timeScale: 1, simClock: simulator,
     },
   };
 }

@@ -105,7 +105,7 @@ async function serve(config: SimConfig, clock: SimClock, log: VllmLogger, stderr
     compileCache,
     maxCapturedTokens: Math.max(0, ...config.compilation.captureSizes),
   });
-  const ctx = new SimContext(config, clock, engine, perf, metrics, log, stderr, maxModelLen);
+  const ctx = new SimContext(config, clock, engine, perf, metrics, log, stderr, maxModelLen, clock.slept);
   const server = createServer({ keepAliveTimeout: 5000 }, createRequestHandler(ctx));
   const host = config.args.host ?? "0.0.0.0";
   log.info("api_server.py:1912", `Starting vLLM server on http://${host}:${config.args.port}`);

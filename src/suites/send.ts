@@ -1,6 +1,6 @@
-import pLimit from "p-limit";
 import { streamMessages } from "../client/anthropic-messages.ts";
 import { streamChat } from "../client/openai-chat.ts";
+import type { StreamOptions } from "../client/stream-request.ts";
 import type { RequestRecord } from "../client/types.ts";
 import { toOpenAi } from "./workload/to-openai.ts";
 import type { MessagesRequest } from "./workload/types.ts";
@@ -12,21 +12,10 @@ export function apiOf(target: Target): Api {
 }
 
 /** Sends one workload request in the target's API (translated to OpenAI chat when needed). */
-export function sendRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs = 0): Promise<RequestRecord> {
-  const opts = { gateWaitNs, signal: ctx.signal };
+export function sendRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs = 0, sim?: StreamOptions["sim"]): Promise<RequestRecord> {
+  const opts = { gateWaitNs, signal: ctx.signal, sim };
   if (apiOf(ctx.target) === "anthropic") return streamMessages(ctx.target, req as unknown as Record<string, unknown>, ctx.clock, opts);
   return streamChat(ctx.target, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, opts);
-}
-
-/** Sends every request with at most `concurrency` in flight; time queued behind the gate is recorded apart. */
-export function runRequests(ctx: SuiteContext, requests: MessagesRequest[], concurrency: number): Promise<RequestRecord[]> {
-  const gate = pLimit(concurrency);
-  return Promise.all(
-    requests.map((req) => {
-      const queued = ctx.clock.now();
-      return gate(() => sendRequest(ctx, req, ctx.clock.now() - queued));
-    }),
-  );
 }
 
 /** A single-user-message request (decode, concurrency, chat suites). */

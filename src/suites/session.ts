@@ -4,7 +4,7 @@ import type { Repetition } from "../metrics/summarize.ts";
 import { sizedSession } from "./claude-code-requests.ts";
 import { commonOptions, repetitionsOf } from "./options.ts";
 import { ServerMeter } from "./server-meter.ts";
-import { runRequests } from "./send.ts";
+import { runRequests } from "./user-lanes.ts";
 import type { ScenarioOutcome, Suite } from "./types.ts";
 
 const Options = z.strictObject({

@@ -25,6 +25,11 @@ export interface Target {
   api?: Api;
   /** Wall time is divided by this to report real-time equivalents (simulator's --time-scale); 1 otherwise. */
   timeScale: number;
+  /**
+   * The engine is the lab's simulator and its stream stamps reach the client (direct or native path): requests
+   * run in lanes on the simulator's clock (src/util/sim-clock-protocol.ts), so no figure depends on the time scale.
+   */
+  simClock?: boolean;
 }
 
 export interface SuiteContext {
