@@ -126,8 +126,8 @@ async function runSuites(
   return { rows, requests, failed: failed ?? (errors ? `${errors} request errors` : undefined) };
 }
 
-/** Paths on which the simulator's stream stamps reach the client unchanged (a proxy re-frames the stream). */
-const SIM_CLOCK_PATHS = new Set(["direct", "native"]);
+/** Paths on which the simulator's stamps reach the client (the built-in proxy passes them on; external proxies do not). */
+const SIM_CLOCK_PATHS = new Set(["direct", "native", "proxy"]);
 
 /** The simulator's own startup time (simulated, so the same at every time scale); wall time x K if it cannot say. */
 async function simulatedStartup(spec: LaunchSpec, fallbackS: number): Promise<number> {

@@ -10,6 +10,7 @@ import type { Repetition } from "../metrics/summarize.ts";
 import { plainRequests } from "./chat.ts";
 import { commonOptions, repetitionsOf } from "./options.ts";
 import { apiOf } from "./send.ts";
+import { openUserLanes } from "./user-lanes.ts";
 import type { ScenarioOutcome, Suite, SuiteContext } from "./types.ts";
 import { toOpenAi } from "./workload/to-openai.ts";
 
@@ -51,17 +52,22 @@ export const proxySuite: Suite<Options> = {
         ctx.onPhase(`proxy rep ${rep + 1}: ${opts.requests} pairs`);
         const [req] = await plainRequests(ctx, 1, opts.prompt_tokens, opts.output_tokens);
         const body = toOpenAi(req) as unknown as Record<string, unknown>;
+        const { lanes: [lane] } = await openUserLanes(ctx, 1);
         const send = {
-          direct: () => streamChat(direct, body, ctx.clock, { signal: ctx.signal }),
-          proxy: () => streamMessages(viaProxy, req as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal }),
+          direct: () => lane.call((gateWaitNs, sim) => streamChat(direct, body, ctx.clock, { signal: ctx.signal, gateWaitNs, sim })),
+          proxy: () => lane.call((gateWaitNs, sim) => streamMessages(viaProxy, req as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal, gateWaitNs, sim })),
         };
-        await send.direct(); // primes the prefix cache so both paths measure the same (cached) prefill
-        await send.proxy();
         const d: RequestRecord[] = [];
         const p: RequestRecord[] = [];
-        for (let i = 0; i < opts.requests && !ctx.signal.aborted; i++) {
-          d.push(await send.direct());
-          p.push(await send.proxy());
+        try {
+          await send.direct(); // primes the prefix cache so both paths measure the same (cached) prefill
+          await send.proxy();
+          for (let i = 0; i < opts.requests && !ctx.signal.aborted; i++) {
+            d.push(await send.direct());
+            p.push(await send.proxy());
+          }
+        } finally {
+          await lane.close();
         }
         reps.push({ direct: { records: d }, proxy: { records: p } });
       }

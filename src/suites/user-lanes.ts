@@ -1,13 +1,26 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { newLaneIds, openLanes, releaseLanes } from "../client/sim-clock.ts";
 import type { RequestRecord } from "../client/types.ts";
+import type { StreamOptions } from "../client/stream-request.ts";
 import { sendRequest } from "./send.ts";
 import type { SuiteContext } from "./types.ts";
 import type { MessagesRequest } from "./workload/types.ts";
 
+export interface LaneSendOptions {
+  /** Seconds after the end of the lane's previous request (simulated seconds on the simulator). */
+  thinkS?: number;
+  /** When the request was queued, for the time it waited behind the client's own gate. */
+  queuedNs?: number;
+}
+
+/** Sends one request: `sim` carries the lane's claimed arrival on the simulator's clock. */
+export type LaneSender = (gateWaitNs: number, sim?: StreamOptions["sim"]) => Promise<RequestRecord>;
+
 /** One simulated user: requests one after the other, each `thinkS` after the end of the previous one. */
 export interface UserLane {
-  send(req: MessagesRequest, opts?: { thinkS?: number; queuedNs?: number }): Promise<RequestRecord>;
+  send(req: MessagesRequest, opts?: LaneSendOptions): Promise<RequestRecord>;
+  /** Like send, for a request the caller sends itself (another target or API). */
+  call(sender: LaneSender, opts?: LaneSendOptions): Promise<RequestRecord>;
   close(): Promise<void>;
 }
 
@@ -31,10 +44,10 @@ export async function openUserLanes(ctx: SuiteContext, count: number): Promise<U
     const startNs = await openLanes(engineUrl, ids, t.apiKey);
     return { startNs, lanes: ids.map((id) => simLane(ctx, engineUrl, id, startNs)) };
   }
-  const lanes = Array.from({ length: count }, (): UserLane => ({
-    async send(req, opts = {}) {
+  const lanes = Array.from({ length: count }, () => withSend(ctx, {
+    async call(sender, opts = {}) {
       if (opts.thinkS) await sleep((opts.thinkS * 1000) / t.timeScale, undefined, { signal: ctx.signal }).catch(() => {});
-      return sendRequest(ctx, req, opts.queuedNs === undefined ? 0 : ctx.clock.now() - opts.queuedNs);
+      return sender(opts.queuedNs === undefined ? 0 : ctx.clock.now() - opts.queuedNs);
     },
     close: async () => {},
   }));
@@ -43,15 +56,19 @@ export async function openUserLanes(ctx: SuiteContext, count: number): Promise<U
 
 function simLane(ctx: SuiteContext, engineUrl: string, lane: string, startNs: number): UserLane {
   let atNs = startNs;
-  return {
-    async send(req, opts = {}) {
+  return withSend(ctx, {
+    async call(sender, opts = {}) {
       const arrival = atNs + Math.round((opts.thinkS ?? 0) * 1e9);
-      const record = await sendRequest(ctx, req, opts.queuedNs === undefined ? 0 : arrival - opts.queuedNs, { atNs: arrival, lane });
+      const record = await sender(opts.queuedNs === undefined ? 0 : arrival - opts.queuedNs, { atNs: arrival, lane });
       atNs = record.streamEndNs ?? (record.simClock ? record.endNs : arrival);
       return record;
     },
     close: () => releaseLanes(engineUrl, [lane], ctx.target.apiKey),
-  };
+  });
+}
+
+function withSend(ctx: SuiteContext, lane: Omit<UserLane, "send">): UserLane {
+  return { ...lane, send: (req, opts) => lane.call((gateWaitNs, sim) => sendRequest(ctx, req, gateWaitNs, sim), opts) };
 }
 
 /**

@@ -7,6 +7,7 @@ import type { StreamContext } from "../stream-translator.ts";
 import { completeMessage } from "./complete.ts";
 import { prepareChat } from "./prepare.ts";
 import { streamMessage } from "./stream.ts";
+import { simClockHeaders } from "../sim-clock.ts";
 
 /** POST /v1/messages: validate, translate, clamp max_tokens, then stream or answer whole. */
 export async function handleMessages(req: IncomingMessage, res: ServerResponse, ctx: ProxyContext): Promise<void> {
@@ -24,6 +25,6 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
     stopSequences: request.stop_sequences,
   };
   const body = JSON.stringify(chat);
-  if (stream) await streamMessage(res, ctx, body, streamCtx);
+  if (stream) await streamMessage(res, ctx, body, streamCtx, simClockHeaders(req));
   else await completeMessage(res, ctx, body, streamCtx);
 }
