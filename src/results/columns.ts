@@ -22,6 +22,8 @@ export const METRIC_COLUMNS = [
   "startup_s",
   "server_prompt_ms_mean", "tool_calls_ok", "cache_reset",
   "proxy_added_ttft_ms", "proxy_added_itl_ms",
+  "ttft_ms_p95", "tpot_ms_p95", "slo_met", "oversaturated",
+  "capacity_sessions", "capacity_sessions_ci_low", "capacity_sessions_ci_high",
 ] as const;
 
 export const TRAILING_COLUMNS = [

@@ -1,0 +1,120 @@
+import { z } from "zod";
+import { percentile } from "../metrics/percentile.ts";
+import { tpotMs } from "../metrics/tpot.ts";
+import { ttftMs } from "../metrics/ttft.ts";
+import type { Repetition } from "../metrics/summarize.ts";
+import { probeSessions, type CapacitySlo, type ProbeResult } from "./capacity-probe.ts";
+import { repetitionsOf } from "./options.ts";
+import { ServerMeter } from "./server-meter.ts";
+import { runRequests } from "./user-lanes.ts";
+import { syntheticSessions } from "./session-source.ts";
+import type { ScenarioOutcome, Suite } from "./types.ts";
+
+const Options = z.strictObject({
+  /** First request of each session (system + tools + first turn), exact in the engine's tokenizer. */
+  prompt_tokens: z.number().int().positive().default(25000),
+  /** Requests per session; each turn adds one tool round trip to the context. */
+  turns: z.number().int().positive().default(6),
+  tool_result_lines: z.number().int().positive().default(60),
+  output_tokens: z.number().int().min(2).default(200),
+  /** Seconds each user spends between turns (tools running, reading); simulated seconds on the simulator. */
+  think_s: z.number().nonnegative().default(5),
+  slo: z.strictObject({
+    ttft_ms: z.number().positive().default(5000),
+    tpot_ms: z.number().positive().default(100),
+    percentile: z.number().min(50).max(100).default(95),
+  }).prefault({}),
+  /** Probing stops here (the capacity is then "at least" this). */
+  max_sessions: z.number().int().positive().default(128),
+  repetitions: z.number().int().positive().optional(),
+  reset_cache: z.boolean().default(false),
+});
+type Options = z.infer<typeof Options>;
+
+interface Probed {
+  n: number;
+  results: ProbeResult[];
+  /** Median of the repetitions' SLO ratios <= 1. */
+  pass: boolean;
+}
+
+/**
+ * The largest number of concurrent Claude-Code-shaped sessions served within the SLOs: probes N = 1, 2, 4, ...
+ * until the SLO fails (or a probe over-saturates), then bisects. Rows: one per probed N (scenario nN, the
+ * curve), plus `capacity` with capacity_sessions and its interval (largest N where every repetition passed ..
+ * smallest N where every repetition failed, minus one).
+ */
+export const capacitySuite: Suite<Options> = {
+  kind: "capacity",
+  description: "largest number of concurrent Claude-Code-shaped sessions within p95 TTFT and TPOT SLOs (probe 1, 2, 4, ... then bisect)",
+  options: Options,
+  async run(ctx, opts) {
+    const reps = repetitionsOf(ctx, opts);
+    const slo: CapacitySlo = opts.slo;
+    const source = await syntheticSessions(ctx, opts);
+    // One session's first turn, unmeasured: the engine's first prefill (graph capture, compile) is not a user's.
+    const [warm] = await source.sessions(1);
+    await runRequests(ctx, [warm.turns[0].request], 1);
+    const probed = new Map<number, Probed & { meter: ServerMeter }>();
+    const probe = async (n: number): Promise<boolean> => {
+      const meter = new ServerMeter(ctx.target);
+      const results: ProbeResult[] = [];
+      for (let r = 0; r < reps && !ctx.signal.aborted; r++) {
+        ctx.onPhase(`capacity: ${n} sessions, rep ${r + 1}/${reps}`);
+        results.push(await meter.measure(() => probeSessions(ctx, source, n, slo)));
+      }
+      const ratios = results.map((p) => p.ratio).sort((a, b) => a - b);
+      const pass = ratios.length > 0 && (percentile(ratios.map((x) => Math.min(x, 1e9)), 50) ?? Infinity) <= 1;
+      probed.set(n, { n, results, pass, meter });
+      return pass;
+    };
+    let lo = 0;
+    let hi: number | undefined;
+    for (let n = 1; !ctx.signal.aborted; n = Math.min(n * 2, opts.max_sessions)) {
+      if (!(await probe(n))) {
+        hi = n;
+        break;
+      }
+      lo = n;
+      if (n >= opts.max_sessions) break;
+    }
+    while (hi !== undefined && hi - lo > 1 && !ctx.signal.aborted) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (await probe(mid)) lo = mid;
+      else hi = mid;
+    }
+    const curve = [...probed.values()].sort((a, b) => a.n - b.n);
+    const allPass = curve.filter((p) => p.results.every((r) => r.ratio <= 1)).map((p) => p.n);
+    const allFail = curve.filter((p) => p.results.every((r) => r.ratio > 1)).map((p) => p.n);
+    const ciLow = Math.max(0, ...allPass.filter((n) => n <= lo));
+    const ciHigh = allFail.some((n) => n > lo) ? Math.min(...allFail.filter((n) => n > lo)) - 1 : hi === undefined ? lo : hi - 1;
+    const rows = curve.map((p): ScenarioOutcome => ({
+      scenario: `n${p.n}`,
+      concurrency: p.n,
+      repetitions: p.results.map((r) => ({ records: r.records })),
+      slo: { ttft_ms: slo.ttft_ms, tpot_ms: slo.tpot_ms },
+      extra: { ...p.meter.columns(), ...probeColumns(p) },
+    }));
+    const best = probed.get(lo);
+    rows.push({
+      scenario: "capacity",
+      concurrency: lo,
+      repetitions: best ? best.results.map((r): Repetition => ({ records: r.records })) : [],
+      extra: {
+        ...(best ? { ...best.meter.columns(), ...probeColumns(best) } : {}),
+        capacity_sessions: lo, capacity_sessions_ci_low: ciLow, capacity_sessions_ci_high: Math.max(ciHigh, lo),
+      },
+    });
+    return rows;
+  },
+};
+
+function probeColumns(p: Probed): Record<string, number | boolean> {
+  const records = p.results.flatMap((r) => r.records);
+  return {
+    ttft_ms_p95: percentile(ttftMs(records), 95) ?? NaN,
+    tpot_ms_p95: percentile(tpotMs(records), 95) ?? NaN,
+    slo_met: p.pass,
+    oversaturated: p.results.some((r) => r.oversaturated),
+  };
+}
