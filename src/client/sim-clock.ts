@@ -7,6 +7,8 @@ export interface SimInfo {
   time_scale: number;
   hardware: string;
   startup_s: number;
+  /** Simulated seconds the engine has served users (steps, and think time while lanes were open). */
+  active_s: number;
   now_ns: number;
   late_requests: number;
   late_s: number;

@@ -1,4 +1,5 @@
-import type { LaunchSpec } from "../engines/types.ts";
+import type { FailureCause, LaunchSpec } from "../engines/types.ts";
+import { kvCapacityTokens } from "../engines/startup-facts.ts";
 import type { Clock } from "../client/types.ts";
 import type { Grid } from "../grid/schema.ts";
 import type { Point } from "../grid/expand.ts";
@@ -30,11 +31,23 @@ export interface GroupContext {
   total: number;
 }
 
+/** What one engine start cost and showed (the tuner's accounting; `bench grid` ignores it). */
+export interface GroupOutcome {
+  failure?: FailureCause;
+  /** Seconds from launch to ready (simulated seconds on the simulator). */
+  startupS?: number;
+  /** Engine-seconds: startup plus serving time, in real-time equivalents on the simulator. */
+  engineS: number;
+  /** KV capacity the engine reported at startup, in tokens. */
+  kvTokens?: number;
+  rows: PointRow[];
+}
+
 /**
  * Runs the pending points that share one engine configuration: one engine start, then every client-level
  * variation against it. A start failure fails every point of the group; a suite failure fails only its point.
  */
-export async function runServerGroup(ctx: GroupContext, points: Point[]): Promise<void> {
+export async function runServerGroup(ctx: GroupContext, points: Point[]): Promise<GroupOutcome> {
   const { grid, engine, store, progress } = ctx;
   const first = points[0];
   const startedAt = new Date().toISOString();
@@ -43,6 +56,9 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
     simulated: engine.simulated, timeScale: ctx.timeScale, startupS, startedAt,
   });
   progress.pointStart({ index: ctx.index(first), total: ctx.total, pointId: first.id, label: describe(first) });
+  const wallStart = performance.now();
+  const wallS = () => ((performance.now() - wallStart) / 1000) * (engine.simulated ? ctx.timeScale : 1);
+  const rows: PointRow[] = [];
   let handle;
   try {
     handle = await ctx.launcher.start({
@@ -59,28 +75,44 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
       options: grid.launcher.options,
     });
   } catch (err) {
-    if (ctx.signal.aborted) return;
+    if (ctx.signal.aborted) return { engineS: wallS(), rows };
     const f = err instanceof StartupFailure ? err : new StartupFailure("crashed", "", (err as Error).message);
     for (const point of points) {
-      store.commitPoint([failedRow(rowCtx(point), f.failureCause, `${f.message}\n${f.logTail}`)], []);
+      const row = failedRow(rowCtx(point), f.failureCause, `${f.message}\n${f.logTail}`);
+      store.commitPoint([row], []);
+      rows.push(row);
       progress.pointEnd({ pointId: point.id, status: "failed", detail: f.failureCause });
     }
-    return;
+    return { failure: f.failureCause, engineS: wallS(), rows };
   }
+  const startupS = engine.simulated ? await simulatedStartup(handle.spec, handle.startupS * ctx.timeScale) : handle.startupS;
+  const served = await servingClock(engine.simulated, handle.spec);
+  const kvTokens = kvCapacityTokens(handle.logTail(400));
   try {
     for (const [i, point] of points.entries()) {
-      if (ctx.signal.aborted) return;
+      if (ctx.signal.aborted) break;
       if (i > 0) progress.pointStart({ index: ctx.index(point), total: ctx.total, pointId: point.id, label: describe(point) });
-      const startupS = engine.simulated ? await simulatedStartup(handle.spec, handle.startupS * ctx.timeScale) : handle.startupS;
-      const { rows, requests, failed } = await runPoint(ctx, point, handle.spec, rowCtx(point, startupS), () => handle.logTail());
-      if (ctx.signal.aborted) return; // an interrupted point is not recorded: resume runs it again
-      store.commitPoint(rows, requests);
-      progress.pointEnd({ pointId: point.id, status: failed === "suite_error" ? "failed" : "ok", detail: failed });
+      const result = await runPoint(ctx, point, handle.spec, rowCtx(point, startupS), () => handle.logTail());
+      if (ctx.signal.aborted) break; // an interrupted point is not recorded: resume runs it again
+      store.commitPoint(result.rows, result.requests);
+      rows.push(...result.rows);
+      progress.pointEnd({ pointId: point.id, status: result.failed === "suite_error" ? "failed" : "ok", detail: result.failed });
     }
+    return { startupS, engineS: startupS + (await served()), kvTokens, rows };
   } finally {
     progress.phase("stopping engine");
     await handle.stop();
   }
+}
+
+/** Serving seconds from now on: the simulator's active time (load-independent), else the wall clock. */
+async function servingClock(simulated: boolean, spec: LaunchSpec): Promise<() => Promise<number>> {
+  const before = simulated ? (await simInfo(spec.baseUrl))?.active_s : undefined;
+  const wall = performance.now();
+  return async () => {
+    const after = before === undefined ? undefined : (await simInfo(spec.baseUrl))?.active_s;
+    return after !== undefined && before !== undefined ? after - before : (performance.now() - wall) / 1000;
+  };
 }
 
 async function runPoint(

@@ -52,6 +52,11 @@ export class SimEngine {
   readonly lanes = new LaneHolds(() => this.kick());
   readonly watermarks = new GaugeWatermarks();
   readonly lateness: Lateness = { requests: 0, seconds: 0 };
+  /**
+   * Simulated seconds the engine served users: its steps, plus the gaps while lanes were open (users thinking
+   * between turns hold the box). What the lab counts as suite time, whatever the time scale or the load.
+   */
+  activeS = 0;
   private readonly arriving: EngineRequest[] = [];
   private readonly seenBuckets = new Set<number>();
   private inflight: InflightStep | undefined;
@@ -137,9 +142,10 @@ export class SimEngine {
       const now = this.clock.now();
       if (this.inflight) {
         if (this.inflight.end > now) return this.arm(this.inflight.end);
-        const { plan, end } = this.inflight;
+        const { plan, start, end } = this.inflight;
         this.inflight = undefined;
         this.lastEnd = end;
+        this.activeS += end - start;
         this.completeStep(plan, end);
         if (++steps >= MAX_CATCH_UP_STEPS) {
           this.timer = setTimeout(this.tick, 0);
@@ -151,6 +157,7 @@ export class SimEngine {
       if (start === Infinity) return;
       if (start > this.lanes.horizon()) return this.armExpiry();
       if (start > now) return this.arm(start);
+      if (this.lanes.size > 0) this.activeS += Math.max(0, start - Math.max(this.lastEnd, this.lanes.openedAt));
       while (this.arriving.length > 0 && this.arriving[0].times.ready <= start) this.scheduler.waiting.push(this.arriving.shift()!);
       const plan = this.scheduler.schedule();
       this.publishGauges();

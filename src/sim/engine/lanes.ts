@@ -12,6 +12,8 @@ export class LaneHolds {
   /** lane -> simulated seconds it holds the clock at (undefined while its request is in the engine). */
   private readonly holds = new Map<string, { at: number; wallMs: number } | undefined>();
   expired = 0;
+  /** Simulated time the lanes now open began (while any is open). */
+  openedAt = 0;
 
   constructor(
     private readonly onChange: () => void,
@@ -20,6 +22,7 @@ export class LaneHolds {
 
   /** Opens lanes that will send their first request at `at` or later. */
   hold(lanes: readonly string[], at: number): void {
+    if (this.holds.size === 0) this.openedAt = at;
     for (const lane of lanes) this.holds.set(lane, { at, wallMs: performance.now() });
     this.onChange();
   }

@@ -28,6 +28,7 @@ export function handleSimInfo(ctx: SimContext, res: ServerResponse): void {
     time_scale: ctx.config.timeScale,
     hardware: ctx.config.profile.name,
     startup_s: ctx.startupS,
+    active_s: e.activeS,
     now_ns: secondsToNs(e.virtualNow()),
     late_requests: e.lateness.requests,
     late_s: e.lateness.seconds,
