@@ -16,6 +16,7 @@ import { runSuite } from "./run-suite.ts";
 import { failedRow, type RowContext } from "./rows.ts";
 import type { PointRow } from "../results/columns.ts";
 import { simInfo } from "../client/sim-clock.ts";
+import { SIM_FAILED_AFTER } from "../util/sim-clock-protocol.ts";
 
 export interface GroupContext {
   grid: Grid;
@@ -83,7 +84,7 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
       rows.push(row);
       progress.pointEnd({ pointId: point.id, status: "failed", detail: f.failureCause });
     }
-    return { failure: f.failureCause, engineS: wallS(), rows };
+    return { failure: f.failureCause, engineS: failedAfter(engine.simulated, f.logTail) ?? wallS(), rows };
   }
   const startupS = engine.simulated ? await simulatedStartup(handle.spec, handle.startupS * ctx.timeScale) : handle.startupS;
   const served = await servingClock(engine.simulated, handle.spec);
@@ -103,6 +104,12 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
     progress.phase("stopping engine");
     await handle.stop();
   }
+}
+
+/** A simulated start's cost before it failed, as the simulator printed it (wall time x K counts process spawning too). */
+function failedAfter(simulated: boolean, log: string): number | undefined {
+  const m = simulated ? new RegExp(`${SIM_FAILED_AFTER} ([\\d.]+) s`).exec(log) : null;
+  return m ? Number(m[1]) : undefined;
 }
 
 /** Serving seconds from now on: the simulator's active time (load-independent), else the wall clock. */

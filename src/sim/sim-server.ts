@@ -16,6 +16,7 @@ import { cacheConfigInfo } from "./metrics/cache-config-info.ts";
 import { reportStartupFailure } from "./startup/report.ts";
 import { SimContext } from "./server/context.ts";
 import { createRequestHandler } from "./server/app.ts";
+import { SIM_FAILED_AFTER } from "../util/sim-clock-protocol.ts";
 
 export interface StartSimServerOptions {
   /** `vllm serve` argv after `serve`: model then flags (simulator switches allowed). */
@@ -84,6 +85,7 @@ export async function startSimServer(options: StartSimServerOptions): Promise<Si
   } catch (err) {
     if (err instanceof StartupFailure) {
       reportStartupFailure(err, log, stderr);
+      stderr.write(`${SIM_FAILED_AFTER} ${clock.slept.toFixed(2)} s\n`);
       throw new SimExit(1);
     }
     throw err;

@@ -20,6 +20,9 @@ export const SIM_INFO_PATH = "/tunelab/sim/info";
 export const SIM_QUEUE_MAX_METRIC = "tunelab_sim:num_requests_waiting_max";
 export const SIM_KV_MAX_METRIC = "tunelab_sim:kv_cache_usage_perc_max";
 
+/** The simulator's last stderr line when its startup fails: how long (simulated) it ran, for the lab's accounting. */
+export const SIM_FAILED_AFTER = "tunelab-sim: startup failed after simulated";
+
 export function secondsToNs(s: number): number {
   return Math.round(s * 1e9);
 }

@@ -9,6 +9,7 @@ import { register as registerPromote } from "./promote.ts";
 import { register as registerRunSuites } from "./run.ts";
 import { register as registerWarmup } from "./warmup.ts";
 import { register as registerSim } from "./sim.ts";
+import { register as registerTune } from "./tune.ts";
 
 /** Each command lives in its own file and exports `register(program)`; add one line per command here. */
 const commands: Array<(program: Command) => void> = [
@@ -22,6 +23,7 @@ const commands: Array<(program: Command) => void> = [
   registerRunSuites,
   registerWarmup,
   registerSim,
+  registerTune,
 ];
 
 export function registerCommands(program: Command): void {
