@@ -7,6 +7,7 @@ import { heatmapChart } from "./charts/heatmap.ts";
 import { paretoChart } from "./charts/pareto-chart.ts";
 import { throughputChart } from "./charts/throughput.ts";
 import { ttftColdWarmChart } from "./charts/ttft-cold-warm.ts";
+import { prunedSection, searchChart } from "./charts/search.ts";
 import type { Chart, ChartInput } from "./charts/types.ts";
 import { LIBS, reportPage } from "./html.ts";
 import { loadRun, type LoadedRun } from "./load-run.ts";
@@ -29,7 +30,7 @@ export async function writeReport(runDir: string, outDir?: string, opts: ReportO
   const out = resolve(outDir ?? defaultReportDir(run));
   mkdirSync(out, { recursive: true });
   const input: ChartInput = { run, selection: defaultSelection(run), heatmap: opts.heatmap };
-  const charts: Chart[] = [throughputChart(input), ttftColdWarmChart(input), ...decodeByParamCharts(input), heatmapChart(input), paretoChart(input)];
+  const charts: Chart[] = [throughputChart(input), ttftColdWarmChart(input), ...decodeByParamCharts(input), heatmapChart(input), paretoChart(input), searchChart(input)];
   const files: string[] = [];
   const write = (name: string, text: string) => {
     writeFileSync(join(out, name), text);
@@ -41,7 +42,8 @@ export async function writeReport(runDir: string, outDir?: string, opts: ReportO
   }
   files.push(...copyLibs(out));
   const title = `${run.gridName} / ${run.name}${run.simulated ? " (simulated)" : ""}`;
-  write("index.html", reportPage(title, [runSection(run), winnerSection(input.selection)], charts, [failedSection(run)]));
+  const pruned = prunedSection(run.dir);
+  write("index.html", reportPage(title, [runSection(run), winnerSection(input.selection)], charts, [...(pruned ? [pruned] : []), failedSection(run)]));
   return { outDir: out, files };
 }
 

@@ -98,7 +98,8 @@ export const capacitySuite: Suite<Options> = {
     const best = probed.get(lo);
     rows.push({
       scenario: "capacity",
-      concurrency: lo,
+      // one scenario key for every configuration (its N is capacity_sessions): promote and tune compare across them
+      concurrency: 0,
       repetitions: best ? best.results.map((r): Repetition => ({ records: r.records })) : [],
       extra: {
         ...(best ? { ...best.meter.columns(), ...probeColumns(best) } : {}),
