@@ -39,6 +39,12 @@ export interface TuneOptions extends EngineOverrides {
   timeScale?: number;
   progress: ProgressObserver;
   signal: AbortSignal;
+  /**
+   * Measurements to reuse across tunes of the same grid (the benchmark runs ten seeds over one space): a trial
+   * of the same configuration, fidelity and suites is taken from here instead of run again. Only sound on an
+   * engine whose results do not drift (the simulator, warm compile cache); `bench tune` never sets it.
+   */
+  trialCache?: Map<string, TrialResult>;
 }
 
 export interface TuneSummary extends TuneOutcome {
@@ -94,10 +100,19 @@ export async function runTune(loaded: LoadedGrid, opts: TuneOptions): Promise<Tu
     const i = replay.findIndex((t) => t.config === config.id && t.fidelity === fidelity);
     if (i >= 0) return replay.splice(i, 1)[0];
     if (opts.signal.aborted) throw new Error("interrupted");
+    const key = JSON.stringify([config.id, fidelity, suites, repetitions ?? grid.repetitions]);
+    const reused = opts.trialCache?.get(key);
+    if (reused) {
+      appendTrial(outDir, reused);
+      return reused;
+    }
     ctx.group = { ...ctx.group, index: () => ++trials };
     opts.progress.note(`${fidelity} ${describe(config)}`);
     const t = await runTrial(ctx, config, fidelity, suites, repetitions);
-    if (!opts.signal.aborted) appendTrial(outDir, t);
+    if (!opts.signal.aborted) {
+      appendTrial(outDir, t);
+      opts.trialCache?.set(key, t);
+    }
     return t;
   };
   const space = serverSpace(grid.matrix);

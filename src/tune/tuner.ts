@@ -117,7 +117,8 @@ export class Tuner {
   }
 
   private async screenAll(configs: Config[]): Promise<void> {
-    const level = Math.max(2, Math.round(this.bestActive()?.sessions ?? 2));
+    // the load that matters: what the best configuration so far keeps in flight, as a power of two
+    const level = 2 ** Math.max(1, Math.round(Math.log2(this.bestActive()?.sessions ?? 2)));
     const cost = this.meanCost("screen");
     for (const c of configs) {
       if (this.skipIfPredicted(c) || this.skipIfKvShort(c)) continue;
