@@ -55,6 +55,8 @@ export class Tuner {
   private budgetS = Infinity;
   private exhaustiveS = 0;
   private screenEstimate = 0;
+  /** Exhaustive: every configuration runs, predicted or not (the ground truth). */
+  private everything = false;
   private readonly predicted = new Map<string, string>();
   private readonly screens = new Map<string, TrialResult>();
   private readonly fulls = new Map<string, TrialResult[]>();
@@ -75,6 +77,7 @@ export class Tuner {
   async search(strategy: Strategy): Promise<TuneOutcome> {
     const order = shuffled(this.configs, this.rng);
     if (strategy === "exhaustive") {
+      this.everything = true;
       for (const c of order) await this.full(c, "exhaustive: every configuration");
       this.budgetS = this.spent;
       this.exhaustiveS = this.spent;
@@ -212,6 +215,7 @@ export class Tuner {
   }
 
   private skipIfPredicted(c: Config): boolean {
+    if (this.everything) return false;
     const reason = this.predicted.get(c.id);
     if (!reason || this.decisions.some((d) => d.config === c.id && d.fidelity === "predicted")) return Boolean(reason);
     this.note(c, "predicted", "predicted", reason);

@@ -1,0 +1,79 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { stringify } from "yaml";
+import { describe, expect, it } from "vitest";
+import { loadGrid } from "../src/grid/load.ts";
+import { silentProgress } from "../src/progress/observer.ts";
+import { readCsv } from "../src/results/csv.ts";
+import { evaluateTuner } from "../src/tune/evaluate.ts";
+import { SIM_TIME_SCALE_ENV } from "../src/engines/sim.ts";
+
+/** A 24-point slice of the GLM space with cheap suites: the benchmark's property (bench/tune.bench.ts), smaller. */
+function gridFile(dir: string): string {
+  const grid = {
+    name: "tune-sim", engine: "vllm", model: "QuantTrio/GLM-4.7-Flash-AWQ", served_name: "glm",
+    args: { "tensor-parallel-size": 2, "max-model-len": 65536, "tool-call-parser": "glm47", "enable-auto-tool-choice": true, "enable-prompt-tokens-details": true, "startup-time-scale": 1000 },
+    env: { VLLM_CACHE_ROOT: join(dir, "vllm-cache") },
+    matrix: { "gpu-memory-utilization": [0.85, 0.92, 0.95], "max-num-batched-tokens": [8192, 32768], "enforce-eager": [false, true], autotune: [true, false] },
+    suites: [
+      { kind: "decode", options: { output_tokens: 32, requests: 1 } },
+      { kind: "capacity", options: { prompt_tokens: 4000, turns: 2, output_tokens: 48, think_s: 3, max_sessions: 16 } },
+    ],
+    repetitions: 1,
+  };
+  const file = join(dir, "tune-sim.yaml");
+  writeFileSync(file, stringify(grid));
+  return file;
+}
+
+const bench = (args: string[]) => execa("node", ["bin/bench.mjs", ...args], { reject: false });
+
+describe("bench tune on the simulator", () => {
+  it("finds the exhaustive winner's capacity in every seed with at most half its engine-seconds", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tunelab-tune-"));
+    process.env[SIM_TIME_SCALE_ENV] = "1000";
+    const e = await evaluateTuner(loadGrid(gridFile(dir)), {
+      seeds: [1, 2, 3], strategy: "halving", budget: "50%", simulate: true, timeScale: 1000, out: join(dir, "eval"),
+      progress: silentProgress, signal: new AbortController().signal,
+    });
+    console.log(`tune (24 points, 3 seeds): best ${e.best}; within 3% in ${e.withinCount}/3; shares ${e.seeds.map((s) => (s.share * 100).toFixed(1) + "%").join(", ")}`);
+    expect(e.best).toBeGreaterThan(1);
+    expect(e.withinCount).toBe(3);
+    expect(e.maxShare).toBeLessThanOrEqual(0.5);
+    const tune = readCsv(join(dir, "eval", "halving-seed-1", "tune.csv"));
+    expect(tune.some((r) => /^predicted: oom \(from [0-9a-f]{10}\)$/.test(r.reason) && r["gpu-memory-utilization"] === "0.95")).toBe(true);
+    expect(tune.filter((r) => r.decision === "winner")).toHaveLength(1);
+    expect(tune.filter((r) => r.decision === "cut").every((r) => r.reason.length > 10)).toBe(true);
+  }, 900_000);
+
+  it("prints its winner and cuts, promotes, resumes without rerunning, and rejects a budget too small", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tunelab-tune-cli-"));
+    const file = gridFile(dir);
+    const out = join(dir, "run");
+    const r = await bench(["tune", file, "--simulate", "--time-scale", "1000", "--budget", "60%", "--out", out, "--progress", "none"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^winner: .*capacity_sessions \d/m);
+    expect(r.stdout).toMatch(/engine-seconds: \d+ spent = [\d.]+% of the exhaustive run's ~\d+/);
+    expect(r.stdout).toMatch(/predicted .*predicted: oom \(from /);
+    expect(r.stdout).toMatch(/cut .*: screen [\d.]+ tok\/s below the best third/);
+    expect(existsSync(join(out, "tune.csv")) && existsSync(join(out, "points.csv"))).toBe(true);
+    const trials = readFileSync(join(out, "trials.jsonl"), "utf8");
+    const resumed = await bench(["tune", file, "--simulate", "--time-scale", "1000", "--budget", "60%", "--resume", out, "--progress", "none"]);
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    expect(readFileSync(join(out, "trials.jsonl"), "utf8")).toBe(trials); // every trial replayed, none rerun
+    expect(resumed.stdout.split("\n")[0]).toBe(r.stdout.split("\n")[0]);
+    const promoted = await bench(["promote", out]);
+    expect(promoted.exitCode, promoted.stderr).toBe(0);
+    const winnerLine = r.stdout.split("\n")[0];
+    const profile = readFileSync(join(out, "production", "profile.yaml"), "utf8");
+    for (const [k, v] of [...winnerLine.matchAll(/([a-z-]+)=(\S+)/g)].map((m) => [m[1], m[2]])) expect(profile).toContain(`${k}: ${v}`);
+    const small = await bench(["tune", file, "--simulate", "--time-scale", "1000", "--budget", "2%", "--out", join(dir, "small"), "--progress", "none"]);
+    expect(small.exitCode).toBe(2);
+    expect(small.stderr).toMatch(/too small for one screening pass of 24 configurations .*the smallest budget that works is \d+ engine-seconds \(\d+% of/);
+    const objective = await bench(["tune", file, "--simulate", "--objective", "tool_calls_ok", "--out", join(dir, "obj")]);
+    expect(objective.exitCode).toBe(2);
+    expect(objective.stderr).toMatch(/no suite of grid 'tune-sim' measures tool_calls_ok \(add the toolcall suite/);
+  }, 900_000);
+});
