@@ -28,7 +28,9 @@ let missed = false;
 for (const name of chosen) {
   const space = SPACES[name];
   if (!space) throw new Error(`unknown space ${name}; known: ${Object.keys(SPACES).join(", ")}`);
-  const out = mkdtempSync(join(tmpdir(), `tune-bench-${name}-`));
+  // TUNE_BENCH_DIR_<space> reuses an earlier evaluation's directory (its warmed cache and exhaustive trials)
+  const reuse = process.env[`TUNE_BENCH_DIR_${name.replace(/[^A-Za-z0-9]/g, "_")}`];
+  const out = reuse ?? mkdtempSync(join(tmpdir(), `tune-bench-${name}-`));
   process.env[SIM_TIME_SCALE_ENV] = "1000";
   if (space.hardware) process.env[SIM_HARDWARE_ENV] = space.hardware;
   else delete process.env[SIM_HARDWARE_ENV];
@@ -38,7 +40,7 @@ for (const name of chosen) {
   const started = performance.now();
   const e = await evaluateTuner(loaded, {
     seeds, strategy: "halving", budget: "35%", simulate: space.simulate, timeScale: 1000, out,
-    progress: silentProgress, signal: new AbortController().signal,
+    progress: silentProgress, signal: new AbortController().signal, reuse: reuse !== undefined,
   });
   const minutes = ((performance.now() - started) / 60000).toFixed(1);
   process.stdout.write(`${name}: exhaustive best ${e.best} (server ${e.bestConfig}), ${Math.round(e.exhaustiveS)} engine-seconds; ${minutes} min wall, runs under ${out}\n`);

@@ -6,6 +6,7 @@ import type { ProgressObserver } from "../progress/observer.ts";
 import { runTune, type TuneSummary } from "./run-tune.ts";
 import type { TrialResult } from "./trial.ts";
 import type { Strategy } from "./tuner.ts";
+import { readTrials } from "./tune-csv.ts";
 
 export interface SeedResult {
   seed: number;
@@ -38,6 +39,8 @@ export interface EvaluateOptions {
   signal: AbortSignal;
   /** Within this relative distance of the exhaustive winner's objective counts as found (issue 13: 3%). */
   tolerance?: number;
+  /** An earlier evaluation's directory in `out` to reuse: its warmed cache and exhaustive trials are not run again. */
+  reuse?: boolean;
 }
 
 /**
@@ -51,16 +54,18 @@ export async function evaluateTuner(loaded: LoadedGrid, o: EvaluateOptions): Pro
   mkdirSync(o.out, { recursive: true });
   const cache = new Map<string, TrialResult>();
   const common = { simulate: o.simulate, timeScale: o.timeScale, progress: o.progress, signal: o.signal, trialCache: cache };
-  if (o.simulate) {
+  const earlier = o.reuse ? readTrials(join(o.out, "exhaustive")) : [];
+  for (const t of earlier) cache.set(JSON.stringify([t.config, "full", loaded.grid.suites, loaded.grid.repetitions]), t);
+  if (o.simulate && !earlier.length) {
     const warm = { ...loaded, grid: { ...loaded.grid, suites: [{ kind: "decode", options: { output_tokens: 2, requests: 1, warmup: 0, repetitions: 1 } }] } };
     await runGrid(warm, { ...common, out: join(o.out, "prewarm"), parallel: 2 });
   }
-  const exhaustive = await runTune(loaded, { ...common, strategy: "exhaustive", out: join(o.out, "exhaustive") });
+  const exhaustive = await runTune(loaded, { ...common, strategy: "exhaustive", out: join(o.out, earlier.length ? `exhaustive-${Date.now()}` : "exhaustive") });
   const truth = truthOf(exhaustive);
   const best = [...truth.entries()].sort((a, b) => sign(exhaustive) * (a[1] - b[1]))[0];
   const seeds: SeedResult[] = [];
   for (const seed of o.seeds) {
-    const s = await runTune(loaded, { ...common, strategy: o.strategy, budget: o.budget, seed, out: join(o.out, `${o.strategy}-seed-${seed}`) });
+    const s = await runTune(loaded, { ...common, strategy: o.strategy, budget: o.budget, seed, out: join(o.out, `${o.strategy}-seed-${seed}-${Date.now()}`) });
     const value = s.winner ? truth.get(s.winner.config) : undefined;
     const within = value !== undefined && Math.abs(value - best[1]) <= (o.tolerance ?? 0.03) * Math.abs(best[1]);
     seeds.push({ seed, winner: s.winner?.config, value, within, share: s.spentS / exhaustive.spentS });

@@ -55,6 +55,9 @@ export class Tuner {
   private budgetS = Infinity;
   private exhaustiveS = 0;
   private screenEstimate = 0;
+  private fullCost = 0;
+  /** Configurations whose start failed -> what the failed start cost. */
+  private readonly failed = new Map<string, number>();
   /** Exhaustive: every configuration runs, predicted or not (the ground truth). */
   private everything = false;
   private readonly predicted = new Map<string, string>();
@@ -104,8 +107,8 @@ export class Tuner {
       const full = await this.full(c, "pilot: measures what a full trial costs");
       if (!full || full.failure) continue;
       const starts = this.configs.length;
-      this.exhaustiveS = starts * full.engineS;
-      this.budgetS = budgetSeconds(this.budget, this.exhaustiveS);
+      this.fullCost = full.engineS;
+      this.refreshBudget();
       // the pilot's screen paid the first (cold compile cache) start; later starts cost what its full trial's did
       this.screenEstimate = (full.startupS ?? 0) + screen.engineS - (screen.startupS ?? 0);
       const screenPass = this.spent + (starts - 1 - this.predicted.size) * this.screenEstimate;
@@ -117,6 +120,19 @@ export class Tuner {
       return c;
     }
     return undefined;
+  }
+
+  /**
+   * The exhaustive run's estimate: a full trial per configuration that starts, the measured cost of each start
+   * that failed or is predicted to (updated as failures are found, so a share of it stays a share of the truth).
+   */
+  private refreshBudget(): void {
+    if (!this.fullCost) return;
+    const failedS = [...this.failed.values()];
+    const failCost = failedS.length ? failedS.reduce((a, b) => a + b, 0) / failedS.length : 0;
+    const failing = new Set([...this.predicted.keys(), ...this.failed.keys()]);
+    this.exhaustiveS = (this.configs.length - failing.size) * this.fullCost + failing.size * failCost;
+    this.budgetS = budgetSeconds(this.budget, this.exhaustiveS);
   }
 
   private async screenAll(configs: Config[]): Promise<void> {
@@ -201,11 +217,13 @@ export class Tuner {
     this.spent += t.engineS;
     if (t.kvTokens !== undefined) this.kv.set(c.id, t.kvTokens);
     if (t.failure) {
+      this.failed.set(c.id, t.engineS);
       if (fidelity !== "full") this.note(c, "failed", fidelity, `start failed (${t.failure})`, t);
       for (const other of this.configs) {
         if (other.id === c.id || this.predicted.has(other.id) || this.tried(other.id)) continue;
         if (predictsFailure(t.failure, c.server, other.server)) this.predicted.set(other.id, `predicted: ${t.failure} (from ${c.points[0].id})`);
       }
+      this.refreshBudget();
     }
     return t;
   }
