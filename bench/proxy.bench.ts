@@ -6,16 +6,21 @@
  * alone and "direct" crosses processes just as the proxied path does.
  * Figures: added TTFT p50 (through the proxy minus direct to the engine) at 1 and 256 concurrent
  * streams, and proxy CPU microseconds per streamed event. Targets: <= 0.5 ms, <= 5 ms, <= 5 us.
- * A tinybench section times the pure translation hot path (SSE parse + JSON + Anthropic frame).
+ * A tinybench section times the pure translation hot path (SSE parse + JSON + Anthropic frame), and the
+ * per-request work on a Claude-Code-sized body (parse, lenient validation, translation, the one serialization
+ * of the engine request) beside a bare parse + re-serialization of the same body for scale.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Bench } from "tinybench";
+import { messagesRequestSchema, parseRequest } from "../src/proxy/anthropic-schema.ts";
 import { startProxy } from "../src/proxy/index.ts";
 import { SseParser } from "../src/proxy/sse-parser.ts";
 import { StreamTranslator } from "../src/proxy/stream-translator.ts";
+import { translateRequest } from "../src/proxy/translate-request.ts";
+import { claudeCodeRequest, question } from "../src/suites/workload/claude-code.ts";
 
 interface Scenario {
   name: string;
@@ -213,6 +218,7 @@ async function parent(): Promise<void> {
   line("proxy CPU per event, one event per engine write (us)", (paced.cpuUs / paced.events).toFixed(2), "info");
 
   await translationBench();
+  await requestBench();
   for (const child of [engine, client]) child.proc.send({ kind: "exit" } satisfies ToChild);
   await proxy.close();
 }
@@ -233,6 +239,46 @@ async function translationBench(): Promise<void> {
   const task = bench.tasks[0];
   const meanMs = task.result && "latency" in task.result ? task.result.latency.mean : NaN;
   console.log(`${"translation hot path per event, in-process (us)".padEnd(52)} ${(meanMs * 1000).toFixed(2).padStart(12)}   (target -)`);
+}
+
+/** Claude Code 2.1.332's shape: 3-block system, the tool set, a system message after the first turn, 10 tool round trips. */
+function claudeCodeBody(): string {
+  const request = claudeCodeRequest({
+    model: "claude-sonnet-5-5",
+    salt: "bench",
+    filler: { tools: 6000, system: 3000, reminder: 800, toolCount: 99 },
+    question: question("bench"),
+    history: 10,
+    maxTokens: 32000,
+  });
+  const [first, ...rest] = request.messages;
+  const agents = { role: "system", content: [{ type: "text", text: "Agents: Explore, Plan, general-purpose. Skills: verify, debug.", cache_control: { type: "ephemeral" } }] };
+  return JSON.stringify({
+    ...request,
+    messages: [first, agents, ...rest],
+    thinking: { type: "adaptive", display: "updates" },
+    context_management: { edits: [{ type: "clear_thinking_20251015", keep: "all" }] },
+    output_config: { effort: "high" },
+    stream: true,
+  });
+}
+
+async function requestBench(): Promise<void> {
+  const raw = Buffer.from(claudeCodeBody());
+  const options = { model: "m", thinking: true, stream: true, engine: "vllm", systemMessages: "inplace" } as const;
+  const bench = new Bench({ time: 1000 });
+  bench.add("request: parse, validate, translate, serialize", () => {
+    const request = parseRequest(messagesRequestSchema, JSON.parse(raw.toString("utf8")));
+    JSON.stringify(translateRequest(request, options));
+  });
+  bench.add("reference: parse + re-serialize only", () => {
+    JSON.stringify(JSON.parse(raw.toString("utf8")));
+  });
+  await bench.run();
+  for (const task of bench.tasks) {
+    const meanMs = task.result && "latency" in task.result ? task.result.latency.mean : NaN;
+    console.log(`${`${task.name} (us)`.padEnd(52)} ${(meanMs * 1000).toFixed(0).padStart(12)}   (target -, ${Math.round(raw.length / 1024)} KB Claude Code body)`);
+  }
 }
 
 if (process.argv.includes("--engine")) await engineProcess();

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { Ajv } from "ajv";
@@ -11,7 +11,9 @@ import { parseGrid } from "../src/grid/load.ts";
 import type { CommandResult, CommandRunner } from "../src/launchers/commands.ts";
 import { composeValue, renderComposeService, type ComposeOptions } from "../src/launchers/compose.ts";
 import type { LaunchSpec } from "../src/engines/types.ts";
-import { createDockerLauncher } from "../src/launchers/docker.ts";
+import { createDockerLauncher, projectName } from "../src/launchers/docker.ts";
+import { LabError } from "../src/errors.ts";
+import { processStart } from "../src/launchers/docker-owner.ts";
 import { StartupFailure, type LaunchRequest } from "../src/launchers/types.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "tunelab-docker-"));
@@ -55,24 +57,31 @@ function request(serverId: string): LaunchRequest {
 }
 
 /**
- * A stand-in for the docker CLI: records every command; `up` serves /health on the port the compose file
- * publishes (unless the container is told to crash); `logs -f` runs until `down` or the crash.
+ * A stand-in for the docker CLI (with the compose v2 plugin unless `v1`): records every command; `up` serves
+ * /health on the port the compose file publishes (unless the container is told to crash); `logs -f` runs until
+ * `down` or the crash; `ps -a` lists the `leftovers` of other bench processes.
  */
-function fakeDocker(behaviour: { info?: CommandResult; up?: CommandResult; crash?: string } = {}) {
+function fakeDocker(behaviour: { info?: CommandResult; up?: CommandResult; crash?: string; v1?: boolean; noCompose?: boolean; leftovers?: string[] } = {}) {
   const calls: string[] = [];
   let server: Server | undefined;
   let containerStopped: () => void = () => {};
   const stopped = new Promise<void>((r) => (containerStopped = r));
   const ok = (stdout = ""): CommandResult => ({ exitCode: 0, stdout, stderr: "" });
+  const missing: CommandResult = { exitCode: 1, stdout: "", stderr: "docker: unknown command: docker compose" };
   const runner: CommandRunner = {
     async run(command, args) {
       calls.push([command, ...args].join(" "));
       if (args[0] === "info") return behaviour.info ?? ok("27.3.1");
-      const verb = args[5];
+      if (command === "docker" && args[0] === "compose" && args[1] === "version") return behaviour.v1 || behaviour.noCompose ? missing : ok("2.40.3");
+      if (command === "docker-compose" && args[0] === "version") return behaviour.noCompose ? { exitCode: 127, stdout: "", stderr: "not found" } : ok("1.29.2");
+      if (args[0] === "ps" && args[1] === "-a") return ok((behaviour.leftovers ?? []).join("\n"));
+      if (args[0] === "ps") return ok("c0ffee\n");
+      if (args[0] === "inspect") return ok(behaviour.crash ? "1 false" : "0 false");
+      const verb = args[args.indexOf("-f") + 2];
       if (verb === "up") {
         if (behaviour.up) return behaviour.up;
         if (behaviour.crash) return ok();
-        const compose = parse(readFileSync(args[4], "utf8"));
+        const compose = parse(readFileSync(args[args.indexOf("-f") + 1], "utf8"));
         const [hostIp, hostPort] = String(compose.services.engine.ports[0]).split(":");
         server = createServer((_req, res) => res.end('{"status":"ok"}'));
         await new Promise<void>((r) => server!.listen(Number(hostPort), hostIp, r));
@@ -81,7 +90,6 @@ function fakeDocker(behaviour: { info?: CommandResult; up?: CommandResult; crash
         await new Promise((r) => (server ? server.close(r) : r(undefined)));
         containerStopped();
       }
-      if (verb === "ps") return ok(JSON.stringify({ Service: "engine", State: "exited", ExitCode: behaviour.crash ? 1 : 0 }) + "\n");
       return ok();
     },
     runSync(command, args) {
@@ -92,9 +100,20 @@ function fakeDocker(behaviour: { info?: CommandResult; up?: CommandResult; crash
       if (behaviour.crash) appendFileSync(opts.logFile, behaviour.crash);
       return { exited: behaviour.crash ? Promise.resolve(1) : stopped.then(() => 0), stop: () => containerStopped() };
     },
+    guard(command, args) {
+      calls.push(`guard: ${[command, ...args].join(" ")}`);
+      return { disarm: () => calls.push("guard disarmed") };
+    },
   };
   return { runner, calls };
 }
+
+const PREFLIGHT = [
+  "docker info --format {{.ServerVersion}}",
+  "docker compose version --short",
+  `docker ps -a --filter label=tunelab.owner.pid --format {{.ID}}\t{{.Label "com.docker.compose.project"}}\t{{.Label "tunelab.owner.pid"}}\t{{.Label "tunelab.owner.host"}}\t{{.Label "tunelab.owner.started"}}\t{{.Label "tunelab.run_dir"}}`,
+  `docker network ls --filter label=tunelab.owner.pid --format {{.ID}}\t{{.Label "com.docker.compose.project"}}\t{{.Label "tunelab.owner.pid"}}\t{{.Label "tunelab.owner.host"}}\t{{.Label "tunelab.owner.started"}}\t{{.Label "tunelab.run_dir"}}`,
+];
 
 describe("docker launcher (commands recorded, no Docker engine)", () => {
   it("renders a compose project, starts it, follows its logs, waits for readiness, then takes it down", async () => {
@@ -102,11 +121,19 @@ describe("docker launcher (commands recorded, no Docker engine)", () => {
     const req = request("abc123");
     const handle = await createDockerLauncher(runner).start(req);
     const file = join(dir, "run", "compose", "abc123.yaml");
-    const compose = `compose -p tunelab-abc123 -f ${file}`;
-    expect(calls).toEqual(["docker info --format {{.ServerVersion}}", `docker ${compose} up -d`, `docker ${compose} logs -f --no-color --no-log-prefix`]);
-    const doc = checked<{ name: string; services: { engine: Service } }>(parse(readFileSync(file, "utf8")));
+    const project = projectName("abc123", req.runDir);
+    expect(project).toMatch(/^tunelab-abc123-[0-9a-f]{6}$/);
+    const compose = `compose -p ${project} -f ${file}`;
+    expect(calls).toEqual([
+      ...PREFLIGHT,
+      `guard: docker ${compose} down -v --remove-orphans --timeout 0`,
+      `docker ${compose} up -d`,
+      `docker ps -aq --filter label=com.docker.compose.project=${project} --filter label=com.docker.compose.service=engine`,
+      "docker logs -f c0ffee",
+    ]);
+    const text = readFileSync(file, "utf8");
+    const doc = checked<{ services: { engine: Service & { labels: Record<string, string> } }; networks: { default: { labels: Record<string, string> } } }>(parse(text));
     const service = doc.services.engine;
-    expect(doc.name).toBe("tunelab-abc123");
     expect(service.image).toBe("ghcr.io/ggml-org/llama.cpp:server");
     // the image's entrypoint is llama-server: the command is its arguments, bound to every interface
     expect(service.command.slice(0, 2)).toEqual(["-m", model]);
@@ -118,22 +145,58 @@ describe("docker launcher (commands recorded, no Docker engine)", () => {
     expect(service.volumes).toContainEqual({ type: "bind", source: model, target: model, read_only: true });
     expect(service.volumes).toContainEqual({ type: "bind", source: join(dir, "hf"), target: "/root/.cache/huggingface", read_only: false });
     expect(service.environment).toEqual({ HF_TOKEN: "${HF_TOKEN}", PRICE: "5$$" }); // compose fills it in at `up`
-    expect(readFileSync(file, "utf8")).not.toContain("hf_secret_value");
+    // the owner (this process) is recorded on the container and its network, for the orphan sweep
+    expect(service.labels).toMatchObject({ "tunelab.owner.pid": String(process.pid), "tunelab.run_dir": req.runDir });
+    expect(doc.networks.default.labels).toEqual(service.labels);
+    // docker-compose v1 reads YAML 1.1: `no` unquoted would be a boolean
+    expect(text).toContain('restart: "no"');
+    expect(text).not.toContain("hf_secret_value");
     expect(handle.spec.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
     await handle.stop();
     expect(await handle.exited).toEqual({ code: 0, signal: null });
-    // stopping takes the project down; the log follower then ends and the exit status is read
-    expect(calls.slice(3)).toEqual([`docker ${compose} down -v --remove-orphans --timeout 15`, `docker ${compose} ps -a --format json`]);
+    // stopping takes the project down and disarms the guard; the log follower then ends and the exit code is read
+    expect(calls.slice(PREFLIGHT.length + 4)).toEqual([`docker ${compose} down -v --remove-orphans --timeout 15`, "guard disarmed", "docker inspect --format {{.State.ExitCode}} {{.State.OOMKilled}} c0ffee"]);
   });
 
-  it("fails with a clear hint when no Docker engine is reachable, running nothing else", async () => {
+  it("runs compose through docker-compose (v1) when the v2 plugin is missing", async () => {
+    const { runner, calls } = fakeDocker({ v1: true });
+    const req = request("v1run");
+    const handle = await createDockerLauncher(runner).start(req);
+    await handle.stop();
+    const compose = `-p ${projectName("v1run", req.runDir)} -f ${join(dir, "run", "compose", "v1run.yaml")}`;
+    expect(calls).toContain("docker-compose version --short");
+    expect(calls).toContain(`docker-compose ${compose} up -d`);
+    expect(calls).toContain(`docker-compose ${compose} down -v --remove-orphans --timeout 15`);
+  });
+
+  it("without any compose CLI, prepare fails as bad input (exit 2) with the install hint", async () => {
+    const { runner } = fakeDocker({ noCompose: true });
+    const err = (await createDockerLauncher(runner).prepare!({ options: {}, engine: "llamacpp", note: () => {} }).catch((e: unknown) => e)) as LabError;
+    expect(err).toBeInstanceOf(LabError);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(/neither `docker compose` \(v2\) nor `docker-compose` \(v1\) runs/);
+    expect(err.hint).toMatch(/apt-get install docker-compose/);
+  });
+
+  it("removes tunelab projects whose owning bench is gone, and only those", async () => {
+    const gone = 2 ** 22 + 17; // above pid_max's default: no such process
+    const row = (id: string, project: string, pid: number, host = hostname()) => [id, project, pid, host, processStart(pid) || "1", "/runs/x"].join("\t");
+    const { runner, calls } = fakeDocker({ leftovers: [row("dead1", "tunelab-aaa-111111", gone), row("live1", "tunelab-bbb-222222", process.pid), row("far1", "tunelab-ccc-333333", gone, "elsewhere")] });
+    const notes: string[] = [];
+    await createDockerLauncher(runner).prepare!({ options: {}, engine: "llamacpp", note: (l) => notes.push(l) });
+    expect(calls).toContain("docker rm -f -v dead1");
+    expect(calls.filter((c) => c.startsWith("docker rm"))).toHaveLength(1);
+    expect(notes[0]).toBe(`warning: removed leftover docker project tunelab-aaa-111111 (its bench, pid ${gone}, is gone; run /runs/x)`);
+  });
+
+  it("fails with a clear hint when no Docker engine is reachable", async () => {
     const { runner, calls } = fakeDocker({ info: { exitCode: 1, stdout: "", stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" } });
     const err = await createDockerLauncher(runner).start(request("noengine")).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StartupFailure);
     expect((err as StartupFailure).failureCause).toBe("missing_binary");
-    expect((err as StartupFailure).message).toMatch(/no Docker engine reachable: `docker info` failed: Cannot connect to the Docker daemon.*\(start Docker or set DOCKER_HOST/);
-    expect(calls).toEqual(["docker info --format {{.ServerVersion}}"]);
+    expect((err as StartupFailure).message).toMatch(/no Docker engine reachable: `docker info` failed: Cannot connect to the Docker daemon.*\(start Docker.*or set DOCKER_HOST/);
+    expect(calls).toEqual(PREFLIGHT.slice(0, 2));
   });
 
   it("a container that exits before it is ready fails with the cause from its log, and is taken down", async () => {
@@ -143,8 +206,9 @@ describe("docker launcher (commands recorded, no Docker engine)", () => {
     expect(err.failureCause).toBe("crashed");
     expect(err.message).toMatch(/^engine exited with code 1 before it was ready: .*error loading model/);
     expect(err.logTail).toContain("exiting due to model loading error");
-    expect(calls.some((c) => c.endsWith("ps -a --format json"))).toBe(true);
-    expect(calls.at(-1)).toMatch(/ down -v --remove-orphans --timeout 15$/);
+    expect(calls.some((c) => c.startsWith("docker inspect"))).toBe(true);
+    expect(calls.at(-2)).toMatch(/ down -v --remove-orphans --timeout 15$/);
+    expect(calls.at(-1)).toBe("guard disarmed");
   });
 
   it("an env reference that is not set fails the point as a bad config before anything runs", async () => {
@@ -154,7 +218,7 @@ describe("docker launcher (commands recorded, no Docker engine)", () => {
     const err = (await createDockerLauncher(runner).start(req).catch((e: unknown) => e)) as StartupFailure;
     expect(err.failureCause).toBe("invalid_config");
     expect(err.message).toMatch(/env 'T' references \$\{TUNELAB_TEST_UNSET\}, which is not set \(export TUNELAB_TEST_UNSET=/);
-    expect(calls).toEqual(["docker info --format {{.ServerVersion}}"]);
+    expect(calls).toEqual(PREFLIGHT);
   });
 
   it("a port clash at `up` is bind_failed, with compose's message in the log", async () => {

@@ -60,6 +60,7 @@ describe("promote files", () => {
     const compose = parse(read(dir, "compose.yaml"));
     expect(validate(compose), JSON.stringify(validate.errors)).toBe(true);
     const svc = compose.services["medium-glm"];
+    expect(compose.name).toBeUndefined(); // docker-compose v1 rejects a top-level name: the project is named with -p
     expect(svc.image).toBe("vllm/vllm-openai:latest");
     expect(svc.entrypoint).toEqual(["vllm", "serve"]);
     expect(svc.command.slice(0, 3)).toEqual(["QuantTrio/GLM-4.7-Flash-AWQ", "--host", "0.0.0.0"]);
@@ -68,7 +69,7 @@ describe("promote files", () => {
     expect(svc.deploy.resources.reservations.devices).toEqual([{ driver: "nvidia", device_ids: ["0", "1"], capabilities: ["gpu"] }]);
     expect(svc.volumes).toEqual(["${HF_CACHE_DIR:-~/.cache/huggingface}:/root/.cache/huggingface", "vllm-compile-cache:/root/.cache/vllm"]);
     expect(svc.environment).toMatchObject({ VLLM_CACHE_ROOT: "/root/.cache/vllm", HF_TOKEN: "${HF_TOKEN:-}", VLLM_ENABLE_INDUCTOR_MAX_AUTOTUNE: "1" });
-    expect(svc.healthcheck.test).toEqual(["CMD", "curl", "-fsS", "http://localhost:8000/health"]);
+    expect(svc.healthcheck).toMatchObject({ test: ["CMD", "curl", "-fsS", "http://localhost:8000/health"], interval: "10s" });
     expect(compose.volumes).toEqual({ "vllm-compile-cache": {} });
     expect(validate({ ...compose, services: { x: { ...svc, gpu_count: 2 } } })).toBe(false);
   });
@@ -89,7 +90,9 @@ describe("promote files", () => {
     expect(svc.environment).toEqual({ LLAMA_API_KEY: "${LLAMA_API_KEY}" });
     for (const f of ["compose.yaml", "serve.sh", "profile.yaml", ".env.example", "claude.env"]) expect(read(dir, f)).not.toContain("sk-literal-secret");
     const example = read(dir, ".env.example").split("\n").filter((l) => l && !l.startsWith("#"));
-    expect(example).toEqual(["LLAMA_API_KEY="]);
+    expect(example).toEqual(["HOST_PORT=", "LLAMA_API_KEY="]);
+    // the host port is a variable (llama-server's 8080 by default), for a machine where 8080 is taken
+    expect(svc.ports).toEqual(["127.0.0.1:${HOST_PORT:-8080}:8080"]);
   });
 
   it("claude.env points Claude Code at the proxy with the served model", () => {

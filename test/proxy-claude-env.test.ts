@@ -73,6 +73,11 @@ describe("claude environment", () => {
     expect(profiled).toMatchObject({ ANTHROPIC_MODEL: "override", CLAUDE_CODE_MAX_OUTPUT_TOKENS: "5000", ANTHROPIC_AUTH_TOKEN: '"$PROFILE_KEY"', TUNELAB_CONTEXT: "32768" });
     const resized = exportsOf((await bench(["claude", "--profile", dir, "--context", "100000"])).stdout);
     expect(resized).toMatchObject({ ANTHROPIC_MODEL: "tuned", CLAUDE_CODE_MAX_OUTPUT_TOKENS: "25000" });
+    const capped = exportsOf((await bench(["claude", "--profile", dir, "--max-output-tokens", "16"])).stdout);
+    expect(capped).toMatchObject({ CLAUDE_CODE_MAX_OUTPUT_TOKENS: "16", TUNELAB_CONTEXT: "32768" });
+    const refused = await bench(["claude", "--url", h.url, "--max-output-tokens", "0"]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain("--max-output-tokens 0 is not a positive whole number");
   });
 
   it("`bench claude --exec` runs claude with the resolved environment and the arguments after --", async () => {

@@ -48,6 +48,7 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
   if (!opts.resume && existsSync(join(outDir, "points.csv"))) {
     throw badInput(`--out ${outDir} already holds a run`, "use --resume to continue it, or choose another --out");
   }
+  await launcher.prepare?.({ options: grid.launcher.options, engine: opts.simulate ? "sim" : grid.engine, note: (line) => opts.progress.note(line) });
   const paramNames = Object.keys(grid.matrix);
   const store = new RunStore(outDir, paramNames);
   const done = opts.resume ? resumeCheck(store, loaded) : new Set<string>();

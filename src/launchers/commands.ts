@@ -18,15 +18,23 @@ export interface FollowedCommand {
  * can record the commands and feed outputs without a cluster or a Docker engine.
  */
 export interface CommandRunner {
-  run(command: string, args: string[], opts?: { env?: Record<string, string>; timeoutMs?: number }): Promise<CommandResult>;
+  /** Runs to the end (or the timeout, or `signal`, which stops it with SIGTERM). */
+  run(command: string, args: string[], opts?: { env?: Record<string, string>; timeoutMs?: number; signal?: AbortSignal }): Promise<CommandResult>;
   /** For exit-time cleanup, when nothing asynchronous can run any more. */
   runSync(command: string, args: string[], opts?: { timeoutMs?: number }): void;
   follow(command: string, args: string[], opts: { logFile: string; env?: Record<string, string> }): FollowedCommand;
+  /**
+   * Runs `command` once this process is gone, however it ends (SIGKILL included), unless disarmed first: a
+   * detached shell waits for its stdin, a pipe from this process, to close.
+   */
+  guard(command: string, args: string[], opts?: { env?: Record<string, string> }): { disarm(): void };
 }
+
+const GUARD = 'read -r _ || :; exec "$@" >/dev/null 2>&1';
 
 export const systemRunner: CommandRunner = {
   async run(command, args, opts = {}) {
-    const r = await execa(command, args, { env: opts.env, timeout: opts.timeoutMs, reject: false, stdin: "ignore" });
+    const r = await execa(command, args, { env: opts.env, timeout: opts.timeoutMs, cancelSignal: opts.signal, reject: false, stdin: "ignore" });
     // a command that could not start at all (ENOENT) has no exit code: report it like a shell would
     return { exitCode: r.exitCode ?? (r.failed ? 127 : 1), stdout: r.stdout, stderr: r.stderr || r.shortMessage || "" };
   },
@@ -39,5 +47,11 @@ export const systemRunner: CommandRunner = {
       stdout: { file: opts.logFile, append: true }, stderr: { file: opts.logFile, append: true },
     });
     return { exited: child.then((r) => r.exitCode ?? null), stop: () => void child.kill("SIGTERM") };
+  },
+  guard(command, args, opts = {}) {
+    const child = execa("/bin/sh", ["-c", GUARD, "tunelab-guard", command, ...args], {
+      env: opts.env, stdin: "pipe", stdout: "ignore", stderr: "ignore", detached: true, reject: false, cleanup: false,
+    });
+    return { disarm: () => void child.kill("SIGKILL") };
   },
 };

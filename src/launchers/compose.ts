@@ -20,6 +20,8 @@ export interface ComposeOptions {
   /** Publish the engine's port on the host (omitted: not published, e.g. for `network_mode` set elsewhere). */
   publish?: { hostIp: string; hostPort: number };
   volumes?: BindMount[];
+  /** Labels on the container and its network (the lab records who owns the project). */
+  labels?: Record<string, string>;
 }
 
 /** The container's command: the engine's argv without what the image's entrypoint already says. */
@@ -35,6 +37,7 @@ export function renderComposeService(spec: LaunchSpec, opts: ComposeOptions): Re
     ipc: "host",
     restart: "no",
   };
+  if (opts.labels && Object.keys(opts.labels).length) service.labels = opts.labels;
   if (Object.keys(spec.env).length) service.environment = Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, composeValue(v)]));
   if (opts.publish) service.ports = [`${opts.publish.hostIp}:${opts.publish.hostPort}:${spec.port}`];
   if (opts.volumes?.length) {
@@ -45,9 +48,23 @@ export function renderComposeService(spec: LaunchSpec, opts: ComposeOptions): Re
   return service;
 }
 
-/** A whole compose file with the engine as service `engine`. */
-export function renderComposeFile(project: string, spec: LaunchSpec, opts: ComposeOptions): string {
-  return stringify({ name: project, services: { engine: renderComposeService(spec, opts) } });
+/**
+ * A whole compose file with the engine as service `engine`. No top-level `name:` (docker-compose v1 rejects
+ * it): the project name is given with `-p`. The labels go on the project's network too, so a leftover network
+ * can be traced to its owner like the container.
+ */
+export function renderComposeFile(spec: LaunchSpec, opts: ComposeOptions): string {
+  const doc: Record<string, unknown> = { services: { engine: renderComposeService(spec, opts) } };
+  if (opts.labels && Object.keys(opts.labels).length) doc.networks = { default: { labels: opts.labels } };
+  return composeYaml(doc);
+}
+
+/**
+ * YAML that both compose CLIs read the same way: docker-compose v1 parses YAML 1.1, where unquoted `on`, `no`
+ * or `y` are booleans (`--flash-attn on` would become `True`), so strings like these are quoted.
+ */
+export function composeYaml(doc: unknown): string {
+  return stringify(doc, { version: "1.1", aliasDuplicateObjects: false });
 }
 
 export function gpuDevices(gpus: ComposeOptions["gpus"]): Record<string, unknown> | undefined {

@@ -11,6 +11,8 @@ export const DockerOptions = z.object({
   hf_cache: z.string().min(1).optional(),
   /** Host folder mounted as vLLM's compile cache (default $VLLM_CACHE_ROOT or ~/.cache/vllm); seed 001: keep it. */
   compile_cache: z.string().min(1).optional(),
+  /** Publish the engine on this loopback port instead of a free one (one engine at a time: --parallel 1). */
+  host_port: z.number().int().min(1).max(65535).optional(),
 });
 export type DockerOptions = z.infer<typeof DockerOptions>;
 
@@ -19,4 +21,10 @@ export function parseDockerOptions(options: Record<string, unknown>): DockerOpti
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   throw badInput(`launcher.options.${issue.path.join(".")}: ${issue.message}`);
+}
+
+/** Command-line `--image` over the grid's `launcher.options.image`. */
+export function withDockerFlags<G extends { launcher: { options: Record<string, unknown> } }>(grid: G, flags: { image?: string }): G {
+  if (flags.image === undefined) return grid;
+  return { ...grid, launcher: { ...grid.launcher, options: { ...grid.launcher.options, image: flags.image } } };
 }

@@ -1,4 +1,4 @@
-import type { EngineAdapter, FailureCause, LaunchSpec } from "../engines/types.ts";
+import type { EngineAdapter, EngineKind, FailureCause, LaunchSpec } from "../engines/types.ts";
 
 /** A started, ready engine. */
 export interface EngineHandle {
@@ -30,8 +30,18 @@ export interface LaunchRequest {
   options: Record<string, unknown>;
 }
 
+/** What a launcher may check once before a run's first point. */
+export interface PrepareContext {
+  options: Record<string, unknown>;
+  engine: EngineKind;
+  /** One line for the user (warnings, a check that will fail every point). */
+  note(line: string): void;
+}
+
 export interface Launcher {
   kind: string;
+  /** Once per run, before any point: checks its tools (bad setup throws a LabError) and tidies up after earlier runs. */
+  prepare?(ctx: PrepareContext): Promise<void>;
   /** Starts the engine and waits until ready; throws StartupFailure when it cannot. */
   start(request: LaunchRequest): Promise<EngineHandle>;
 }

@@ -21,6 +21,8 @@ export interface ComposeInput {
   gpu: boolean;
   /** Merged grid args and winning params, to size the GPU reservation. */
   args: Record<string, unknown>;
+  /** The image the run measured (its docker launcher's `image`), else the upstream image. */
+  image?: string;
 }
 
 /** GPUs vLLM needs: tensor x pipeline x data parallel sizes. */
@@ -50,23 +52,24 @@ export function composeProject(input: ComposeInput): Record<string, unknown> {
   const useGpu = engine === "vllm" || input.gpu;
   const device = gpuDevices(visible ? visible.split(",").map((s) => s.trim()).filter(Boolean) : engine === "vllm" ? gpuCount(input.args) : 1);
   const service: Record<string, unknown> = {
-    image: engine === "vllm" ? IMAGES.vllm : input.gpu ? IMAGES.llamacppCuda : IMAGES.llamacpp,
+    image: input.image ?? (engine === "vllm" ? IMAGES.vllm : input.gpu ? IMAGES.llamacppCuda : IMAGES.llamacpp),
     container_name: name,
     ...(entrypoint ? { entrypoint } : {}),
     command,
     ...(engine === "vllm" ? { ipc: "host" } : {}),
-    ports: [`127.0.0.1:${port}:${port}`],
+    ports: [`127.0.0.1:\${HOST_PORT:-${port}}:${port}`],
     ...(volumes.length ? { volumes } : {}),
     ...(Object.keys(environment).length ? { environment } : {}),
     ...(useGpu ? { deploy: { resources: { reservations: { devices: [device] } } } } : {}),
     healthcheck: {
       test: ["CMD", "curl", "-fsS", `http://localhost:${port}/health`],
-      interval: "30s", timeout: "10s", retries: 5, start_period: `${input.grid.launcher.startup_timeout_s}s`,
+      // healthy within 10 s of ready; failures during the start period (the whole startup timeout) do not count
+      interval: "10s", timeout: "5s", retries: 5, start_period: `${input.grid.launcher.startup_timeout_s}s`,
     },
     restart: "unless-stopped",
   };
+  // no top-level `name:`: docker-compose v1 rejects it (the project is named with `-p`, or after the folder)
   return {
-    name: name.toLowerCase().replace(/[^a-z0-9_-]/g, "-"),
     services: { [name]: service },
     ...(engine === "vllm" ? { volumes: { "vllm-compile-cache": {} } } : {}),
   };

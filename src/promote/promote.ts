@@ -1,10 +1,12 @@
 import { mkdirSync, writeFileSync, chmodSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
+import type { Grid } from "../grid/schema.ts";
 import { badInput } from "../errors.ts";
 import { loadRun } from "../report/load-run.ts";
 import { closestMiss, describeCheck, round, selectWinner, type Selection } from "../report/select.ts";
 import { composeProject, containerModelPath } from "./compose.ts";
+import { composeYaml } from "../launchers/compose.ts";
 import { claudeEnvFile, envExample } from "./env-files.ts";
 import { explain } from "./explain.ts";
 import { gridOf, productionEngine, renderLaunch } from "./launch.ts";
@@ -43,10 +45,10 @@ export function promote(runDir: string, opts: PromoteOptions = {}): PromoteResul
   const files: Record<string, string> = {
     "profile.yaml": `# ${header[0]}\n` + stringify(profileDoc(run, grid, sel, name, engine)),
     "serve.sh": serveScript(renderLaunch(run, server, { host: "127.0.0.1" }), engine, header),
-    "compose.yaml": `# ${header[0]}\n# docker compose -f compose.yaml --env-file .env up -d\n` + stringify(composeProject({
+    "compose.yaml": `# ${header[0]}\n# docker compose -p ${name.toLowerCase().replace(/[^a-z0-9_-]/g, "-")} -f compose.yaml --env-file .env up -d   (v1: docker-compose, same arguments)\n` + composeYaml(composeProject({
       name, engine, grid, gpu: (run.manifest.host?.gpus.length ?? 0) > 0 || "CUDA_VISIBLE_DEVICES" in grid.env, modelFile,
       spec: renderLaunch(run, server, { host: "0.0.0.0", model: modelFile ? containerModelPath(modelFile) : undefined }),
-      args: { ...grid.args, ...server },
+      args: { ...grid.args, ...server }, image: measuredImage(run.manifest.launcher, grid),
     })),
   };
   files[".env.example"] = envExample([files["compose.yaml"], files["serve.sh"]]);
@@ -61,6 +63,12 @@ export function promote(runDir: string, opts: PromoteOptions = {}): PromoteResul
   });
   chmodSync(join(dir, "serve.sh"), 0o755);
   return { dir, files: written, explanation: explain(sel) + (tuned ? `\n  tune: ${tuned}` : ""), selection: sel };
+}
+
+/** The image a docker run measured, so the profile deploys what was benchmarked. */
+function measuredImage(launcher: unknown, grid: Grid): string | undefined {
+  const image = grid.launcher.options.image;
+  return launcher === "docker" && typeof image === "string" ? image : undefined;
 }
 
 function noWinner(sel: Selection): Error {

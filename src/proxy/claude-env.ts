@@ -11,6 +11,8 @@ export interface ClaudeEnvInput {
   smallModel?: string;
   /** Context window in tokens; sizes CLAUDE_CODE_MAX_OUTPUT_TOKENS. */
   context?: number;
+  /** CLAUDE_CODE_MAX_OUTPUT_TOKENS as given, instead of the size derived from the context window. */
+  maxOutputTokens?: number;
   /** Name of the environment variable holding the proxy's key; none = the proxy is open. */
   apiKeyEnv?: string;
   timeoutMs?: number;
@@ -43,10 +45,9 @@ export function claudeEnv(input: ClaudeEnvInput): ClaudeEnv {
     env.ANTHROPIC_DEFAULT_HAIKU_MODEL = { value: small };
     env.ANTHROPIC_SMALL_FAST_MODEL = { value: small };
   }
-  if (input.context) {
-    env.CLAUDE_CODE_MAX_OUTPUT_TOKENS = { value: String(maxOutputTokens(input.context)) };
-    env.TUNELAB_CONTEXT = { value: String(input.context) };
-  }
+  const outputTokens = input.maxOutputTokens ?? (input.context ? maxOutputTokens(input.context) : undefined);
+  if (outputTokens) env.CLAUDE_CODE_MAX_OUTPUT_TOKENS = { value: String(outputTokens) };
+  if (input.context) env.TUNELAB_CONTEXT = { value: String(input.context) };
   env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC = { value: "1" };
   env.API_TIMEOUT_MS = { value: String(input.timeoutMs ?? DEFAULT_API_TIMEOUT_MS) };
   return env;

@@ -42,7 +42,7 @@ export function inputsFromProfile(env: ClaudeEnv): Partial<ClaudeEnvInput> {
 }
 
 /** Keys each explicit flag decides; a profile's own value for any other key (e.g. a tuned output budget) wins. */
-export const keysByFlag: Record<"url" | "model" | "context" | "apiKeyEnv", string[]> = {
+export const keysByFlag: Record<"url" | "model" | "context" | "maxOutputTokens" | "apiKeyEnv", string[]> = {
   url: ["ANTHROPIC_BASE_URL"],
   model: [
     "ANTHROPIC_MODEL",
@@ -52,6 +52,7 @@ export const keysByFlag: Record<"url" | "model" | "context" | "apiKeyEnv", strin
     "ANTHROPIC_SMALL_FAST_MODEL",
   ],
   context: ["CLAUDE_CODE_MAX_OUTPUT_TOKENS", "TUNELAB_CONTEXT"],
+  maxOutputTokens: ["CLAUDE_CODE_MAX_OUTPUT_TOKENS"],
   apiKeyEnv: ["ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_API_KEY"],
 };
 

@@ -3,6 +3,7 @@ import type { EngineInfo } from "./engine-info.ts";
 import type { ModelRule } from "./model-map.ts";
 import type { ResolvedProxyOptions } from "./options.ts";
 import type { TokenCounter } from "./token-count.ts";
+import type { ToleranceLog } from "./tolerance.ts";
 import type { Upstream } from "./upstream.ts";
 
 /** What every request handler of one proxy shares (no per-request state lives here). */
@@ -12,6 +13,8 @@ export interface ProxyContext {
   engine: EngineInfo;
   counter: TokenCounter;
   rules: ModelRule[];
+  /** Unknown input accepted during this run, counted per kind. */
+  tolerated: ToleranceLog;
 }
 
 export function newMessageId(): string {

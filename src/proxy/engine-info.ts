@@ -1,3 +1,6 @@
+import type { SystemMessageMode } from "./system-messages.ts";
+import { probeSystemMessages } from "./system-probe.ts";
+import type { EngineKind } from "./thinking.ts";
 import type { Upstream } from "./upstream.ts";
 
 export interface EngineModel {
@@ -5,10 +8,12 @@ export interface EngineModel {
   created?: number;
   /** vLLM's `max_model_len`, when the engine reports it here. */
   maxModelLen?: number;
+  /** `vllm` (vLLM and the lab's simulator), `llamacpp` (llama-server), or another engine's name. */
+  ownedBy?: string;
 }
 
 interface ModelsBody {
-  data?: { id: string; created?: number; max_model_len?: number }[];
+  data?: { id: string; created?: number; max_model_len?: number; owned_by?: string }[];
 }
 
 interface PropsBody {
@@ -17,19 +22,40 @@ interface PropsBody {
 }
 
 /**
- * What the proxy learns from the engine once: served models and the context window (vLLM `/v1/models`
- * `max_model_len`; llama-server `/props` `default_generation_settings.n_ctx`, the per-slot context).
+ * What the proxy learns from the engine once: served models, the engine family, the context window (vLLM
+ * `/v1/models` `max_model_len`; llama-server `/props` `default_generation_settings.n_ctx`, the per-slot
+ * context) and whether its chat template takes mid-conversation system messages.
  * Failed or empty lookups are not cached, and `invalidate()` (called when the engine was unreachable: it may
  * have restarted with other settings) makes the next request ask again.
  */
 export class EngineInfo {
   private modelsCache?: Promise<EngineModel[]>;
   private contextCache?: Promise<number | undefined>;
+  private systemCache?: Promise<SystemMessageMode | undefined>;
 
   constructor(
     private readonly upstream: Upstream,
     private readonly fixedContext?: number,
+    /** Told once per probe how mid-conversation system messages will be sent. */
+    private readonly onSystemMode?: (mode: SystemMessageMode) => void,
   ) {}
+
+  async kind(): Promise<EngineKind> {
+    const models = await this.models().catch(() => []);
+    const owner = models[0]?.ownedBy;
+    return owner === "vllm" || owner === "llamacpp" ? owner : "other";
+  }
+
+  /** In place unless the engine's template rejects them (probed once, with the first request that has one). */
+  async systemMessages(model: string): Promise<SystemMessageMode> {
+    this.systemCache ??= this.keepIfFound(probeSystemMessages(this.upstream, model), (mode) => mode !== undefined, () => (this.systemCache = undefined)).then(
+      (mode) => {
+        if (mode) this.onSystemMode?.(mode);
+        return mode;
+      },
+    );
+    return (await this.systemCache) ?? "inplace";
+  }
 
   models(): Promise<EngineModel[]> {
     this.modelsCache ??= this.keepIfFound(this.fetchModels(), (models) => models.length > 0, () => (this.modelsCache = undefined));
@@ -45,6 +71,7 @@ export class EngineInfo {
   invalidate(): void {
     this.modelsCache = undefined;
     this.contextCache = undefined;
+    this.systemCache = undefined;
   }
 
   /** A lookup that failed or found nothing (llama-server answers 503 while loading) is asked again next time. */
@@ -63,7 +90,7 @@ export class EngineInfo {
 
   private async fetchModels(): Promise<EngineModel[]> {
     const body = await this.upstream.json<ModelsBody>("GET", "/v1/models");
-    return (body?.data ?? []).map((m) => ({ id: m.id, created: m.created, maxModelLen: m.max_model_len }));
+    return (body?.data ?? []).map((m) => ({ id: m.id, created: m.created, maxModelLen: m.max_model_len, ownedBy: m.owned_by }));
   }
 
   private async fetchContext(): Promise<number | undefined> {

@@ -5,7 +5,9 @@ import { EngineInfo } from "./engine-info.ts";
 import { parseModelMap } from "./model-map.ts";
 import { resolveProxyOptions, type ProxyOptions } from "./options.ts";
 import { createProxyServer } from "./server.ts";
+import type { SystemMessageMode } from "./system-messages.ts";
 import { TokenCounter } from "./token-count.ts";
+import { ToleranceLog } from "./tolerance.ts";
 import { Upstream } from "./upstream.ts";
 
 export type { ProxyOptions } from "./options.ts";
@@ -23,6 +25,8 @@ export interface RunningProxy {
   /** Base URL for clients (ANTHROPIC_BASE_URL), without /v1. */
   url: string;
   port: number;
+  /** Unknown input accepted so far, per kind. */
+  tolerated: ToleranceLog;
   close(): Promise<void>;
 }
 
@@ -33,9 +37,10 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const ctx: ProxyContext = {
     options,
     upstream,
-    engine: new EngineInfo(upstream, options.context),
+    engine: new EngineInfo(upstream, options.context, (mode) => options.notice?.(systemModeNotice(mode))),
     counter: new TokenCounter(upstream),
     rules: parseModelMap(options.modelMap),
+    tolerated: new ToleranceLog(options.notice),
   };
   upstream.onUnreachable = () => ctx.engine.invalidate();
   const server = createProxyServer(ctx);
@@ -50,7 +55,10 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   return {
     url: `http://${urlHost(options.host)}:${port}`,
     port,
+    tolerated: ctx.tolerated,
     async close() {
+      const summary = ctx.tolerated.summary();
+      if (summary) options.notice?.(summary);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -58,6 +66,12 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
       await upstream.close();
     },
   };
+}
+
+function systemModeNotice(mode: SystemMessageMode): string {
+  return mode === "fold"
+    ? "the engine's chat template rejects a system message after the first: mid-conversation system messages are folded into user turns as <system-reminder> blocks (--system-messages to force)"
+    : "the engine's chat template takes mid-conversation system messages: they are sent in place (--system-messages to force)";
 }
 
 function urlHost(host: string): string {

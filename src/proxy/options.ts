@@ -16,6 +16,8 @@ export const proxyOptionsSchema = z.object({
   /** Key sent to the engine as Bearer. */
   upstreamKey: z.string().min(1).optional(),
   thinking: z.enum(["auto", "off", "on"]).default("auto"),
+  /** Mid-conversation system messages: `auto` probes the engine's template once; `inplace` / `fold` force it. */
+  systemMessages: z.enum(["auto", "inplace", "fold"]).default("auto"),
   /** Ping cadence while a stream is quiet (Claude Code gives up after 90 s of silence). */
   pingIntervalMs: z.number().positive().default(15_000),
   /** How long a stream waits for the engine's status before committing to 200 + message_start. */
@@ -24,6 +26,8 @@ export const proxyOptionsSchema = z.object({
   maxBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
   /** One line per request (method, path, status, duration); never keys or bodies. */
   log: z.custom<(line: string) => void>((v) => typeof v === "function").optional(),
+  /** Once-per-run notices: unknown input tolerated (first sighting, counts at close), the system-message mode chosen. */
+  notice: z.custom<(line: string) => void>((v) => typeof v === "function").optional(),
 });
 
 export type ProxyOptions = z.input<typeof proxyOptionsSchema>;

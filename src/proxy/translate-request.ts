@@ -1,7 +1,9 @@
-import type { AnthropicTool, PromptRequest, ToolChoice } from "./anthropic-schema.ts";
+import type { AnthropicTool, OtherBlock, PromptRequest, ToolChoice } from "./anthropic-schema.ts";
+import { thinkingKeptFrom } from "./context-edits.ts";
 import type { ChatRequest, ChatToolChoice } from "./openai-types.ts";
+import { foldSystemMessages, type SystemMessageMode } from "./system-messages.ts";
 import { flattenSystem } from "./system-prompt.ts";
-import { reasoningEffort } from "./thinking.ts";
+import { reasoningEffort, type EngineKind } from "./thinking.ts";
 import { translateMessages } from "./translate-messages.ts";
 
 export interface TranslateOptions {
@@ -10,12 +12,20 @@ export interface TranslateOptions {
   /** Whether reasoning is wanted from the engine (see thinking.ts). */
   thinking: boolean;
   stream: boolean;
+  /** Which reasoning controls the engine takes (`reasoning_effort` is vLLM's only). */
+  engine: EngineKind;
+  /** How mid-conversation system messages reach the engine. */
+  systemMessages: SystemMessageMode;
+  /** Told about every content block of an unknown type. */
+  onOther?: (block: OtherBlock) => void;
 }
 
 /** Anthropic request -> OpenAI chat request, keys in a fixed order (identical turns give identical bytes). */
 export function translateRequest(request: PromptRequest & Partial<SamplingFields>, options: TranslateOptions): ChatRequest {
-  const messages = translateMessages(request.messages, options.thinking);
-  const system = flattenSystem(request.system);
+  const turns = options.systemMessages === "fold" ? foldSystemMessages(request.messages) : request.messages;
+  const thinkingFrom = options.thinking ? thinkingKeptFrom(turns, request.context_management?.edits) : Infinity;
+  const messages = translateMessages(turns, { thinkingFrom, onOther: options.onOther });
+  const system = flattenSystem(request.system, options.onOther);
   if (system !== undefined) messages.unshift({ role: "system", content: system });
   const chat: ChatRequest = { model: options.model, messages };
   const tools = translateTools(request.tools);
@@ -36,7 +46,7 @@ export function translateRequest(request: PromptRequest & Partial<SamplingFields
   chat.stream = options.stream;
   if (options.stream) chat.stream_options = { include_usage: true };
   chat.chat_template_kwargs = { enable_thinking: options.thinking };
-  const effort = reasoningEffort(request, options.thinking);
+  const effort = reasoningEffort(request, options.thinking, options.engine);
   if (effort) chat.reasoning_effort = effort;
   return chat;
 }

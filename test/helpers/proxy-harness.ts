@@ -1,10 +1,11 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { startProxy, type ProxyOptions } from "../../src/proxy/index.ts";
+import { startProxy, type ProxyOptions, type RunningProxy } from "../../src/proxy/index.ts";
 import type { StreamEvent } from "./proxy-stream-check.ts";
 import { startScriptedUpstream, type RecordedRequest, type ScriptedUpstream, type UpstreamConfig } from "./scripted-upstream.ts";
 
 export interface Harness {
   upstream: ScriptedUpstream;
+  proxy: RunningProxy;
   url: string;
   client: Anthropic;
   /** The chat-completions requests the engine received. */
@@ -19,6 +20,7 @@ export async function startHarness(upstreamConfig: UpstreamConfig = {}, proxyOpt
   const client = new Anthropic({ baseURL: proxy.url, apiKey: proxyOptions.apiKey ?? "any-key", maxRetries: 0 });
   return {
     upstream,
+    proxy,
     url: proxy.url,
     client,
     chats: () => upstream.requests.filter((r) => r.path === "/v1/chat/completions"),

@@ -12,6 +12,7 @@ interface ClaudeFlags {
   url?: string;
   model?: string;
   context?: string;
+  maxOutputTokens?: string;
   apiKeyEnv?: string;
   exec?: boolean;
 }
@@ -28,6 +29,7 @@ export function register(program: Command): void {
     .option("--url <url>", `proxy URL (default: the profile's, else ${DEFAULT_URL})`)
     .option("--model <name>", "served model for every tier (default: the profile's, else the proxy's first)")
     .option("--context <n>", "context window in tokens, sizes CLAUDE_CODE_MAX_OUTPUT_TOKENS (default: asked from the proxy)")
+    .option("--max-output-tokens <n>", "CLAUDE_CODE_MAX_OUTPUT_TOKENS (default: min(32000, context / 4))")
     .option("--api-key-env <name>", "environment variable holding the proxy's key (exported as a reference, never a value)")
     .option("--exec", "run claude with this environment instead of printing it")
     .action(async (claudeArgs: string[], flags: ClaudeFlags) => {
@@ -37,11 +39,12 @@ export function register(program: Command): void {
         ...fromProfile,
         url: flags.url ?? fromProfile.url ?? DEFAULT_URL,
         model: flags.model ?? fromProfile.model,
-        context: flags.context === undefined ? fromProfile.context : contextFlag(flags.context),
+        context: flags.context === undefined ? fromProfile.context : positiveFlag(flags.context, "--context"),
+        maxOutputTokens: flags.maxOutputTokens === undefined ? undefined : positiveFlag(flags.maxOutputTokens, "--max-output-tokens"),
         apiKeyEnv: flags.apiKeyEnv ?? fromProfile.apiKeyEnv,
       };
       if (!input.model || !input.context) Object.assign(input, await askProxy(input));
-      const flagKeys = new Set((["url", "model", "context", "apiKeyEnv"] as const).flatMap((f) => (flags[f] ? keysByFlag[f] : [])));
+      const flagKeys = new Set((["url", "model", "context", "maxOutputTokens", "apiKeyEnv"] as const).flatMap((f) => (flags[f] ? keysByFlag[f] : [])));
       const env = mergeProfile(claudeEnv(input), profile, flagKeys);
       if (!flags.exec) {
         process.stdout.write(renderExports(env) + "\n");
@@ -70,9 +73,9 @@ function readProfile(dir: string) {
   return parseEnvFile(text, file);
 }
 
-function contextFlag(text: string): number {
+function positiveFlag(text: string, flag: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw badInput(`--context ${text} is not a positive whole number`);
+  if (!Number.isInteger(n) || n <= 0) throw badInput(`${flag} ${text} is not a positive whole number`);
   return n;
 }
 

@@ -9,6 +9,7 @@ import { SIM_HARDWARE_ENV, SIM_TIME_SCALE_ENV } from "../../engines/sim.ts";
 import { badInput } from "../../errors.ts";
 import { writeReport } from "../../report/write-report.ts";
 import { withSlurmFlags, type SlurmFlags } from "../../launchers/slurm-options.ts";
+import { withDockerFlags } from "../../launchers/docker-options.ts";
 
 interface GridFlags extends SlurmFlags {
   dryRun?: boolean;
@@ -22,6 +23,7 @@ interface GridFlags extends SlurmFlags {
   launcher?: string;
   parallel?: string;
   progress?: ProgressMode;
+  image?: string;
 }
 
 export function register(program: Command): void {
@@ -43,10 +45,11 @@ export function register(program: Command): void {
     .option("--gpus <n>", "slurm: GPUs per job, a count or type:count")
     .option("--time <limit>", "slurm: wall time per job, e.g. 02:00:00")
     .option("--account <name>", "slurm: account to charge")
+    .option("--image <ref>", "docker: engine image (over launcher.options.image), e.g. the tag `bench setup image llama.cpp` prints")
     .option("--progress <mode>", "progress display on stderr: tty, plain or none")
     .action(async (file: string, flags: GridFlags) => {
       const read = loadGrid(file);
-      const loaded = { ...read, grid: withSlurmFlags(read.grid, flags) };
+      const loaded = { ...read, grid: withDockerFlags(withSlurmFlags(read.grid, flags), flags) };
       if (flags.dryRun) {
         process.stdout.write(formatDryRun(dryRun(loaded.grid, flags)));
         return;

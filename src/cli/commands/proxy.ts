@@ -11,6 +11,7 @@ interface ProxyFlags {
   apiKeyEnv?: string;
   upstreamKeyEnv?: string;
   thinking: "auto" | "off" | "on";
+  systemMessages: "auto" | "inplace" | "fold";
   quiet?: boolean;
 }
 
@@ -27,6 +28,11 @@ export function register(program: Command): void {
     .option("--api-key-env <name>", "environment variable holding the key clients must send (x-api-key or Bearer)")
     .option("--upstream-key-env <name>", "environment variable holding the engine's API key")
     .addOption(new Option("--thinking <mode>", "auto = follow each request; off = never reason; on = always reason and show it").choices(["auto", "off", "on"]).default("auto"))
+    .addOption(
+      new Option("--system-messages <mode>", "mid-conversation system messages: auto = probe the engine's template; inplace = OpenAI system messages; fold = <system-reminder> in the user turn")
+        .choices(["auto", "inplace", "fold"])
+        .default("auto"),
+    )
     .option("--quiet", "no per-request log lines")
     .action(async (flags: ProxyFlags) => {
       const proxy = await startProxy({
@@ -38,7 +44,9 @@ export function register(program: Command): void {
         apiKey: secretFromEnv(flags.apiKeyEnv, "--api-key-env"),
         upstreamKey: secretFromEnv(flags.upstreamKeyEnv, "--upstream-key-env"),
         thinking: flags.thinking,
+        systemMessages: flags.systemMessages,
         log: flags.quiet ? undefined : (line) => process.stderr.write(`proxy: ${line}\n`),
+        notice: (line) => process.stderr.write(`proxy: ${line}\n`),
       });
       process.stderr.write(`proxy: listening on ${proxy.url} -> ${flags.upstream} (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {

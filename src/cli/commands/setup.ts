@@ -3,6 +3,7 @@ import { badInput } from "../../errors.ts";
 import { defaultProgressMode } from "../../progress/render.ts";
 import { ensureLlamaCpp } from "../../setup/llamacpp.ts";
 import { ensureTinyModel } from "../../setup/tiny-model.ts";
+import { ensureLlamaServerImage } from "../../setup/image.ts";
 
 interface ModelFlags {
   seed?: string;
@@ -82,6 +83,17 @@ export function register(program: Command): void {
     .action(async (kind: string, flags: ModelFlags) => {
       if (kind !== "tiny") throw badInput(`unknown model kind '${kind}'`, "known kinds: tiny");
       process.stdout.write((await tinyModel(flags)) + "\n");
+    });
+
+  setup
+    .command("image")
+    .description("build the local docker image tunelab/llama-server:<llama.cpp version> FROM scratch from the cached build (no registry needed); prints its tag")
+    .argument("<engine>", "engine: llama.cpp")
+    .option("--force", "rebuild even when the image exists")
+    .action(async (engine: string, flags: { force?: boolean }) => {
+      if (engine !== "llama.cpp") throw badInput(`no local image for '${engine}'`, "known: llama.cpp (vLLM's image is vllm/vllm-openai, pulled from Docker Hub)");
+      const tag = await withProgress((onProgress) => ensureLlamaServerImage({ force: flags.force, onProgress }));
+      process.stdout.write(tag + "\n");
     });
 
   setup

@@ -1,18 +1,18 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { messagesRequestSchema, parseRequest } from "../anthropic-schema.ts";
-import { parseJsonBody, readBody } from "../body.ts";
+import { messagesRequestSchema } from "../anthropic-schema.ts";
+import { readBody } from "../body.ts";
 import { planMaxTokens } from "../clamp.ts";
 import { newMessageId, type ProxyContext } from "../context.ts";
 import type { StreamContext } from "../stream-translator.ts";
 import { completeMessage } from "./complete.ts";
-import { prepareChat } from "./prepare.ts";
+import { parseBody, prepareChat } from "./prepare.ts";
 import { streamMessage } from "./stream.ts";
 import { simClockHeaders } from "../sim-clock.ts";
 
 /** POST /v1/messages: validate, translate, clamp max_tokens, then stream or answer whole. */
 export async function handleMessages(req: IncomingMessage, res: ServerResponse, ctx: ProxyContext): Promise<void> {
   const raw = await readBody(req, ctx.options.maxBodyBytes);
-  const request = parseRequest(messagesRequestSchema, parseJsonBody(raw));
+  const request = parseBody(messagesRequestSchema, raw, ctx);
   const stream = request.stream === true;
   const { chat, thinking } = await prepareChat(request, ctx, stream);
   const plan = await planMaxTokens(chat, raw.length, request.max_tokens, ctx.engine, ctx.counter);
