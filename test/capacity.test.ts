@@ -1,0 +1,45 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { readCsv } from "../src/results/csv.ts";
+import { startSimServer } from "../src/sim/index.ts";
+
+const GLM = ["QuantTrio/GLM-4.7-Flash-AWQ", "--served-model-name", "glm", "-tp", "2", "--max-model-len", "65536", "--tool-call-parser", "glm47",
+  "--enable-auto-tool-choice", "--host", "127.0.0.1", "--port", "0", "--time-scale", "1000"];
+
+describe("capacity suite", () => {
+  it("bench run --suite capacity: the curve per probed N, then capacity_sessions with its interval", async () => {
+    const out = new PassThrough().resume();
+    const server = await startSimServer({ argv: GLM, env: { VLLM_CACHE_ROOT: mkdtempSync(join(tmpdir(), "cap-cache-")) }, stdout: out, stderr: out });
+    try {
+      const dir = join(mkdtempSync(join(tmpdir(), "tunelab-capacity-")), "run");
+      const r = await execa("node", ["bin/bench.mjs", "run", "--url", server.url, "--suite", "capacity", "--out", dir, "--progress", "none"], { reject: false });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const rows = readCsv(join(dir, "points.csv"));
+      const probes = rows.filter((row) => /^n\d+$/.test(String(row.scenario)));
+      const capacity = rows.find((row) => row.scenario === "capacity")!;
+      const n = Number(capacity.capacity_sessions);
+      expect(n).toBeGreaterThanOrEqual(2);
+      expect(Number(capacity.capacity_sessions_ci_low)).toBeLessThanOrEqual(n);
+      expect(Number(capacity.capacity_sessions_ci_high)).toBeGreaterThanOrEqual(n);
+      // probed 1, 2, 4, ... up to the first failure, then bisected: every N up to the capacity passed, the next failed
+      const probed = probes.map((row) => Number(row.concurrency)).sort((a, b) => a - b);
+      expect(probed.slice(0, 3)).toEqual([1, 2, 4]);
+      for (const row of probes) expect(row.slo_met).toBe(String(Number(row.concurrency) <= n));
+      expect(probed).toContain(n + 1);
+      const at = probes.find((row) => Number(row.concurrency) === n)!;
+      expect(Number(at.ttft_ms_p95)).toBeLessThanOrEqual(5000);
+      expect(Number(at.tpot_ms_p95)).toBeLessThanOrEqual(100);
+      const over = probes.find((row) => Number(row.concurrency) === n + 1)!;
+      expect(Number(over.ttft_ms_p95) > 5000 || Number(over.tpot_ms_p95) > 100 || over.oversaturated === "true").toBe(true);
+      // sessions grow turn by turn: the context of later turns is longer than the first request
+      expect(Number(at.prompt_tokens_mean)).toBeGreaterThan(25000);
+      expect(Number(capacity.concurrency)).toBe(0);
+    } finally {
+      await server.close();
+    }
+  }, 600_000);
+});
