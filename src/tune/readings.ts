@@ -1,3 +1,4 @@
+import { isClientParam } from "../grid/params.ts";
 import type { PointRow } from "../results/columns.ts";
 import type { RunRow } from "../report/load-run.ts";
 import { matchesScenario } from "../report/scenario.ts";
@@ -41,7 +42,7 @@ function objectiveRows(rows: RunRow[], o: TuneObjective, clientParams: readonly 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
 
 export function readings(points: PointRow[], o: TuneObjective, paramNames: readonly string[]): Readings {
-  const clientParams = paramNames.filter((p) => ["concurrency", "prompt_tokens", "output_tokens", "requests", "path"].includes(p));
+  const clientParams = paramNames.filter(isClientParam);
   const rows = points.map((r) => asRunRow(r, paramNames));
   const at = objectiveRows(rows, o, clientParams);
   const values = at.map((r) => num(r.values[o.metric]) as number);

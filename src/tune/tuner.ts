@@ -1,6 +1,7 @@
 import { badInput } from "../errors.ts";
 import type { ParamValue, SuiteEntry } from "../grid/schema.ts";
 import { tpeScores } from "./tpe.ts";
+import { fmt, pickWinner } from "./winner.ts";
 import { budgetSeconds, type Budget } from "./budget.ts";
 import { predictsFailure, sameMemory } from "./predict.ts";
 import { shuffled } from "./rng.ts";
@@ -286,39 +287,21 @@ export class Tuner {
     const ranked = this.rankedFull();
     const view = (t: TrialResult) => this.repeats.get(t.config) ?? t;
     const top = ranked[0] && view(ranked[0]);
-    let winner: TuneOutcome["winner"];
-    let ties: TrialResult[] = [];
-    if (top) {
-      ties = ranked.map(view).filter((t) => overlaps(t, top));
-      ties.sort((a, b) => (a.startupS ?? Infinity) - (b.startupS ?? Infinity) || (b.headroom ?? -Infinity) - (a.headroom ?? -Infinity));
-      const w = ties[0];
-      const why = ties.length > 1
-        ? `${ties.length} configurations tie within their 95% intervals on ${this.objective.metric}; fastest startup (${fmt(w.startupS)} s)${w.headroom !== undefined ? `, then memory headroom` : ""} breaks the tie`
-        : `best ${this.objective.metric} (${fmt(w.objective)}${w.ciLow !== w.ciHigh ? `, 95% interval ${fmt(w.ciLow)}..${fmt(w.ciHigh)}` : ""})`;
-      winner = { config: w.config, objective: w.objective as number, why };
-    }
+    const { winner, ties } = pickWinner(ranked.map(view), this.objective.metric);
     for (const t of ranked) {
       const c = this.configs.find((x) => x.id === t.config) as Config;
       const repeat = this.repeats.get(t.config);
       if (repeat) this.note(c, "kept", "full", `a finalist: ${this.objective.metric} ${fmt(t.objective)}, repeated ${this.plan.repetitions} times`, t);
-      if (t.config === winner?.config) this.note(c, "winner", repeat ? "repeat" : "full", winner.why, repeat ?? t);
-      else if (repeat) this.note(c, "finalist", "repeat", `${this.objective.metric} ${fmt(repeat.objective)} behind the winner's ${fmt(winner?.objective)}`, repeat);
-      else if (ties.some((x) => x.config === t.config)) {
-        const w = ties[0];
-        this.note(c, "cut", "full", `ties the winner on ${this.objective.metric} (${fmt(t.objective)}) but starts slower (${fmt(t.startupS)} s vs ${fmt(w.startupS)} s)${t.startupS === w.startupS ? " or has less memory headroom" : ""}`, t);
-      } else this.note(c, "cut", "full", `${this.objective.metric} ${fmt(t.objective)} below the best (${fmt(top?.objective)})`, t);
+      const seen = repeat ?? t;
+      const w = ties[0];
+      const tie = ties.some((x) => x.config === t.config)
+        ? `ties the winner on ${this.objective.metric} (${fmt(seen.objective)}) but starts slower (${fmt(seen.startupS)} s vs ${fmt(w.startupS)} s)${seen.startupS === w.startupS ? " or has less memory headroom" : ""}`
+        : `${this.objective.metric} ${fmt(seen.objective)} below the best (${fmt(top?.objective)})`;
+      if (t.config === winner?.config) this.note(c, "winner", repeat ? "repeat" : "full", winner.why, seen);
+      else this.note(c, repeat ? "finalist" : "cut", repeat ? "repeat" : "full", tie, seen);
     }
     return { decisions: this.decisions, winner, spentS: this.spent, budgetS: this.budgetS, exhaustiveEstimateS: this.exhaustiveS };
   }
 }
 
-function overlaps(a: TrialResult, b: TrialResult): boolean {
-  const lo = (t: TrialResult) => t.ciLow ?? t.objective ?? 0;
-  const hi = (t: TrialResult) => t.ciHigh ?? t.objective ?? 0;
-  return lo(a) <= hi(b) && lo(b) <= hi(a);
-}
-
-export function fmt(v: number | undefined): string {
-  if (v === undefined || !Number.isFinite(v)) return "-";
-  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
-}
+export { fmt } from "./winner.ts";
