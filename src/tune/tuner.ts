@@ -57,6 +57,8 @@ export class Tuner {
   private exhaustiveS = 0;
   private screenEstimate = 0;
   private fullCost = 0;
+  /** Engine-seconds spent when each trial ended (the search chart's x axis). */
+  private readonly spentAt = new Map<TrialResult, number>();
   /** Configurations whose start failed -> what the failed start cost. */
   private readonly failed = new Map<string, number>();
   /** Exhaustive: every configuration runs, predicted or not (the ground truth). */
@@ -128,6 +130,8 @@ export class Tuner {
    * that failed or is predicted to (updated as failures are found, so a share of it stays a share of the truth).
    */
   private refreshBudget(): void {
+    const fulls = [...this.fulls.values()].flat().map((t) => t.engineS);
+    if (fulls.length) this.fullCost = fulls.reduce((a, b) => a + b, 0) / fulls.length;
     if (!this.fullCost) return;
     const failedS = [...this.failed.values()];
     const failCost = failedS.length ? failedS.reduce((a, b) => a + b, 0) / failedS.length : 0;
@@ -208,7 +212,10 @@ export class Tuner {
   private async full(c: Config, why: string): Promise<TrialResult | undefined> {
     if (this.skipIfPredicted(c)) return undefined;
     const t = await this.trial(c, "full", this.plan.fullSuites);
-    if (!t.failure) this.fulls.set(c.id, [...(this.fulls.get(c.id) ?? []), t]);
+    if (!t.failure) {
+      this.fulls.set(c.id, [...(this.fulls.get(c.id) ?? []), t]);
+      this.refreshBudget();
+    }
     else this.note(c, "failed", "full", `${why}: start failed (${t.failure})`, t);
     return t;
   }
@@ -216,6 +223,7 @@ export class Tuner {
   private async trial(c: Config, fidelity: Fidelity, suites: SuiteEntry[], repetitions?: number): Promise<TrialResult> {
     const t = await this.run(c, fidelity, suites, repetitions);
     this.spent += t.engineS;
+    this.spentAt.set(t, this.spent);
     if (t.kvTokens !== undefined) this.kv.set(c.id, t.kvTokens);
     if (t.failure) {
       this.failed.set(c.id, t.engineS);
@@ -279,7 +287,7 @@ export class Tuner {
   }
 
   private note(c: Config, decision: Decision["decision"], fidelity: Decision["fidelity"], reason: string, trial?: TrialResult): void {
-    this.decisions.push({ config: c.id, decision, fidelity, reason, trial, spentS: this.spent });
+    this.decisions.push({ config: c.id, decision, fidelity, reason, trial, spentS: (trial && this.spentAt.get(trial)) ?? this.spent });
   }
 
   /** Winner: best objective; finalists whose 95% intervals overlap it tie, broken by startup time, then memory headroom. */
