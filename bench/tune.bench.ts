@@ -8,6 +8,7 @@
  * configuration within 3% of the exhaustive winner's objective in >= 9 of 10 runs, using <= 35% of the
  * exhaustive engine-seconds. Prints both figures per space; exits 1 when a simulated space misses a target.
  */
+import { setMaxListeners } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,9 +39,11 @@ for (const name of chosen) {
   const loaded = loadGrid(space.file);
   const seeds = Array.from({ length: seedCount || space.seeds }, (_, i) => i + 1);
   const started = performance.now();
+  const signal = new AbortController().signal;
+  setMaxListeners(0, signal); // one listener per request in flight
   const e = await evaluateTuner(loaded, {
     seeds, strategy: "halving", budget: "35%", simulate: space.simulate, timeScale: 1000, out,
-    progress: silentProgress, signal: new AbortController().signal, reuse: reuse !== undefined,
+    progress: silentProgress, signal, reuse: reuse !== undefined,
   });
   const minutes = ((performance.now() - started) / 60000).toFixed(1);
   process.stdout.write(`${name}: exhaustive best ${e.best} (server ${e.bestConfig}), ${Math.round(e.exhaustiveS)} engine-seconds; ${minutes} min wall, runs under ${out}\n`);
