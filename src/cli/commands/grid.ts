@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Command } from "commander";
 import { loadGrid } from "../../grid/load.ts";
 import { dryRun, formatDryRun } from "../../lab/dry-run.ts";
@@ -61,6 +62,7 @@ export function register(program: Command): void {
       const parallel = flags.parallel === undefined ? undefined : Number(flags.parallel);
       if (parallel !== undefined && !(Number.isInteger(parallel) && parallel > 0)) throw badInput(`--parallel ${flags.parallel}: must be a positive integer`);
       const controller = new AbortController();
+      setMaxListeners(0, controller.signal); // one listener per request in flight (capacity probes run many)
       installSignalHandlers((signal) => {
         process.stderr.write(`\n${signal}: stopping engines; finished points are kept (resume with --resume)\n`);
         controller.abort();
