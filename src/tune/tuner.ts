@@ -137,7 +137,8 @@ export class Tuner {
     const failCost = failedS.length ? failedS.reduce((a, b) => a + b, 0) / failedS.length : 0;
     const failing = new Set([...this.predicted.keys(), ...this.failed.keys()]);
     this.exhaustiveS = (this.configs.length - failing.size) * this.fullCost + failing.size * failCost;
-    this.budgetS = budgetSeconds(this.budget, this.exhaustiveS);
+    // a share of an estimate: 10% of it stays unspent for the estimate's error (full trials differ in cost)
+    this.budgetS = budgetSeconds(this.budget, this.exhaustiveS) * (this.budget.kind === "share" ? 0.9 : 1);
   }
 
   private async screenAll(configs: Config[]): Promise<void> {
