@@ -116,9 +116,9 @@ export class Tuner {
       this.screenEstimate = (full.startupS ?? 0) + screen.engineS - (screen.startupS ?? 0);
       const screenPass = this.spent + (starts - 1 - this.predicted.size) * this.screenEstimate;
       if (this.budgetS < screenPass) {
-        const share = Math.ceil((screenPass / this.exhaustiveS) * 100);
+        const share = Math.ceil((screenPass / (this.exhaustiveS * 0.9)) * 100);
         throw badInput(`--budget: ${Math.round(this.budgetS)} engine-seconds is too small for one screening pass of ${starts} configurations`,
-          `the smallest budget that works is ${Math.ceil(screenPass)} engine-seconds (${share}% of the exhaustive run's estimated ${Math.round(this.exhaustiveS)})`);
+          `the smallest budget that works is ${Math.ceil(screenPass)} engine-seconds, or ${share}% of the exhaustive run's estimated ${Math.round(this.exhaustiveS)}`);
       }
       return c;
     }
