@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { LoadedGrid } from "../grid/load.ts";
 import { runGrid } from "../lab/run-grid.ts";
@@ -54,7 +54,7 @@ export async function evaluateTuner(loaded: LoadedGrid, o: EvaluateOptions): Pro
   mkdirSync(o.out, { recursive: true });
   const cache = new Map<string, TrialResult>();
   const common = { simulate: o.simulate, timeScale: o.timeScale, progress: o.progress, signal: o.signal, trialCache: cache };
-  const earlier = o.reuse ? readTrials(join(o.out, "exhaustive")) : [];
+  const earlier = o.reuse ? readdirSync(o.out).filter((d) => d.startsWith("exhaustive")).flatMap((d) => readTrials(join(o.out, d))) : [];
   for (const t of earlier) cache.set(JSON.stringify([t.config, "full", loaded.grid.suites, loaded.grid.repetitions]), t);
   if (o.simulate && !earlier.length) {
     const warm = { ...loaded, grid: { ...loaded.grid, suites: [{ kind: "decode", options: { output_tokens: 2, requests: 1, warmup: 0, repetitions: 1 } }] } };
