@@ -13,7 +13,6 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadGrid } from "../src/grid/load.ts";
-import { SIM_HARDWARE_ENV, SIM_TIME_SCALE_ENV } from "../src/engines/sim.ts";
 import { silentProgress } from "../src/progress/observer.ts";
 import { evaluateTuner } from "../src/tune/evaluate.ts";
 
@@ -32,9 +31,6 @@ for (const name of chosen) {
   // TUNE_BENCH_DIR_<space> reuses an earlier evaluation's directory (its warmed cache and exhaustive trials)
   const reuse = process.env[`TUNE_BENCH_DIR_${name.replace(/[^A-Za-z0-9]/g, "_")}`];
   const out = reuse ?? mkdtempSync(join(tmpdir(), `tune-bench-${name}-`));
-  process.env[SIM_TIME_SCALE_ENV] = "1000";
-  if (space.hardware) process.env[SIM_HARDWARE_ENV] = space.hardware;
-  else delete process.env[SIM_HARDWARE_ENV];
   process.env.VLLM_CACHE_ROOT = join(out, "vllm-cache");
   const loaded = loadGrid(space.file);
   const seeds = Array.from({ length: seedCount || space.seeds }, (_, i) => i + 1);
@@ -42,7 +38,7 @@ for (const name of chosen) {
   const signal = new AbortController().signal;
   setMaxListeners(0, signal); // one listener per request in flight
   const e = await evaluateTuner(loaded, {
-    seeds, strategy: "halving", budget: "35%", simulate: space.simulate, timeScale: 1000, out,
+    seeds, strategy: "halving", budget: "35%", simulate: space.simulate, timeScale: 1000, hardware: space.hardware, out,
     progress: silentProgress, signal, reuse: reuse !== undefined,
   });
   const minutes = ((performance.now() - started) / 60000).toFixed(1);

@@ -28,8 +28,6 @@ export function describeError(err: unknown): { line: string; exitCode: ExitCode 
     const hint = err.hint ? ` (${err.hint})` : "";
     return { line: `error: ${oneLine(err.message)}${hint}`, exitCode: err.exitCode };
   }
-  const code = (err as { code?: string })?.code;
-  if (code === "commander.helpDisplayed" || code === "commander.version") return { line: "", exitCode: 1 };
   const message = err instanceof Error ? err.message : String(err);
   return { line: `error: ${oneLine(message)}`, exitCode: 1 };
 }

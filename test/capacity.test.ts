@@ -26,18 +26,18 @@ describe("capacity suite", () => {
       expect(Number(capacity.capacity_sessions_ci_low)).toBeLessThanOrEqual(n);
       expect(Number(capacity.capacity_sessions_ci_high)).toBeGreaterThanOrEqual(n);
       // probed 1, 2, 4, ... up to the first failure, then bisected: every N up to the capacity passed, the next failed
-      const probed = probes.map((row) => Number(row.concurrency)).sort((a, b) => a - b);
+      const probed = probes.map((row) => Number(row.scenario_concurrency)).sort((a, b) => a - b);
       expect(probed.slice(0, 3)).toEqual([1, 2, 4]);
-      for (const row of probes) expect(row.slo_met).toBe(String(Number(row.concurrency) <= n));
+      for (const row of probes) expect(row.slo_met).toBe(String(Number(row.scenario_concurrency) <= n));
       expect(probed).toContain(n + 1);
-      const at = probes.find((row) => Number(row.concurrency) === n)!;
+      const at = probes.find((row) => Number(row.scenario_concurrency) === n)!;
       expect(Number(at.ttft_ms_p95)).toBeLessThanOrEqual(5000);
       expect(Number(at.tpot_ms_p95)).toBeLessThanOrEqual(100);
-      const over = probes.find((row) => Number(row.concurrency) === n + 1)!;
+      const over = probes.find((row) => Number(row.scenario_concurrency) === n + 1)!;
       expect(Number(over.ttft_ms_p95) > 5000 || Number(over.tpot_ms_p95) > 100 || over.oversaturated === "true").toBe(true);
       // sessions grow turn by turn: the context of later turns is longer than the first request
       expect(Number(at.prompt_tokens_mean)).toBeGreaterThan(25000);
-      expect(Number(capacity.concurrency)).toBe(0);
+      expect(Number(capacity.scenario_concurrency)).toBe(0);
     } finally {
       await server.close();
     }

@@ -3,7 +3,9 @@ import { onMessagesData, type MessagesState } from "../src/client/anthropic-mess
 import { stringAfter } from "../src/client/json-scan.ts";
 import { onChatData } from "../src/client/openai-chat.ts";
 import { SseSplitter } from "../src/client/sse.ts";
-import type { RequestRecord } from "../src/client/types.ts";
+import { monotonicClock, type RequestRecord } from "../src/client/types.ts";
+import { streamChat } from "../src/client/openai-chat.ts";
+import { startScriptedUpstream, textChunks } from "./helpers/scripted-upstream.ts";
 
 const fresh = (): RequestRecord => ({ ok: false, gateWaitNs: 0, startNs: 0, endNs: 0, chunkNs: [] });
 const chat = (delta: object, extra: object = {}) => JSON.stringify({ id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: null }], ...extra });
@@ -71,6 +73,25 @@ describe("Anthropic Messages events", () => {
     expect(state.tools).toEqual([{ name: "Read", arguments: '{"file_path":"/a"}' }]);
     expect([record.promptTokens, record.cachedTokens, record.outputTokens, record.finishReason]).toEqual([100, 70, 9, "tool_use"]);
   });
+  it("an empty text_delta (or empty input_json_delta) is not a token, exactly as an empty `content` on the OpenAI path", () => {
+    const anthropic = (payloads: Array<[string, object | string]>) => {
+      const record = fresh();
+      const state: MessagesState = { text: "", tools: [], toolAt: new Map() };
+      payloads.forEach(([event, data], i) => onMessagesData(typeof data === "string" ? data : JSON.stringify(data), event, (i + 1) * 10, record, state));
+      return record;
+    };
+    const delta = (d: object) => ["content_block_delta", { type: "content_block_delta", index: 0, delta: d }] as [string, object];
+    const a = anthropic([
+      ["content_block_delta", '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":""}}'], // fast path
+      delta({ type: "text_delta", text: "" }), // JSON.parse path (key order differs)
+      delta({ type: "input_json_delta", partial_json: "" }),
+      delta({ type: "text_delta", text: "Hi" }),
+    ]);
+    const o = feedChat([chat({ role: "assistant", content: "" }), chat({ content: "" }), chat({ content: "" }), chat({ content: "Hi" })]).record;
+    expect(a.firstTokenNs).toBe(40);
+    expect(a.chunkNs).toEqual([40]);
+    expect([o.firstTokenNs, o.chunkNs]).toEqual([a.firstTokenNs, a.chunkNs]);
+  });
   it("an error event is recorded", () => {
     const record = fresh();
     onMessagesData(JSON.stringify({ type: "error", error: { type: "overloaded_error", message: "busy" } }), "error", 1, record, { text: "", tools: [], toolAt: new Map() });
@@ -85,5 +106,20 @@ describe("SSE splitter", () => {
     const text = "event: a\r\ndata: {\"x\":1}\r\n\r\ndata: two\n\n";
     for (const ch of text) s.push(ch);
     expect(seen).toEqual([['{"x":1}', "a"], ["two", undefined]]);
+  });
+});
+
+describe("request timing like vllm bench serve", () => {
+  it("E2EL ends at the last chunk of the stream (the usage chunk), not at the last content chunk", async () => {
+    const upstream = await startScriptedUpstream({ script: () => ({ chunks: textChunks(["Hello", " world"]), chunkDelayMs: 60 }) });
+    try {
+      const r = await streamChat({ baseUrl: upstream.url }, { model: "m", messages: [] }, monotonicClock());
+      expect(r.ok, r.error).toBe(true);
+      expect(r.outputTokens).toBe(2);
+      // role, "Hello", " world", finish, usage: the finish and usage chunks come 2 x 60 ms after the last content
+      expect((r.endNs - r.chunkNs[r.chunkNs.length - 1]) / 1e6).toBeGreaterThanOrEqual(100);
+    } finally {
+      await upstream.close();
+    }
   });
 });

@@ -41,7 +41,8 @@ describe("bench grid on the real llama-server (tiny model)", () => {
     for (const row of rows) {
       expect(row.status).toBe("ok");
       expect(row.suite).toBe("chat");
-      expect(Number(row.requests)).toBe(3);
+      expect(Number(row.requests_sent)).toBe(3);
+      expect(row.requests).toBeUndefined(); // not a parameter of this grid: no such column
       expect(Number(row.errors)).toBe(0);
       for (const c of ["ttft_ms_mean", "ttft_ms_p50", "ttft_ms_p99", "tpot_ms_mean", "itl_ms_mean", "e2el_ms_mean", "output_tok_s", "startup_s"]) {
         expect(Number(row[c]), c).toBeGreaterThan(0);
@@ -118,6 +119,24 @@ describe("bench grid on the real llama-server (tiny model)", () => {
       expect(Number(row.ttft_ms_p50)).toBeGreaterThan(0);
     }
     expect(readFileSync(join(out, "logs", `${rows[0].server_id}.log`), "utf8").match(/main: server is listening|listening on/g)).toHaveLength(1);
+  });
+
+  it("every suite honours the client-level parameters of the matrix: points differ in what they measured", async () => {
+    const file = join(dir, "client.yaml");
+    writeFileSync(file, readFileSync(gridFile("client", "{ requests: [1, 2], output_tokens: [4] }"), "utf8").replace(/^suites: .*$/m,
+      "suites: [{ kind: ttft, options: { prompt_tokens: 256, scenarios: [cold], repetitions: 1 } }, { kind: decode, options: { prompt_tokens: 32, warmup: 0, repetitions: 1 } }]"));
+    const out = join(dir, "client-out");
+    const r = await bench(["grid", file, "--out", out, "--progress", "plain"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const rows = readCsv(join(out, "points.csv"));
+    expect(rows).toHaveLength(4);
+    for (const row of rows) {
+      expect(row.status).toBe("ok");
+      expect(row.requests_sent).toBe(row.requests); // 1 or 2, as the point says, in both suites
+      expect(row.output_tokens).toBe("4");
+      expect(Number(row.output_tokens_mean)).toBe(4);
+    }
+    expect(rows.map((row) => `${row.suite}:${row.requests}`).sort()).toEqual(["decode:1", "decode:2", "ttft:1", "ttft:2"]);
   });
 
   it("a missing engine binary is a one-line error naming bench setup, exit 2", async () => {

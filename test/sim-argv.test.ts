@@ -74,7 +74,7 @@ describe("vllm serve argv", () => {
       [["m", "--foo", "bar"], "unrecognized arguments: --foo bar"],
       [["m", "--port"], "argument --port: expected one argument"],
       [["m", "--max-num-seqs", "many"], "argument --max-num-seqs: invalid int value: 'many'"],
-      [["m", "--gpu-memory-utilization", "lots"], "argument --gpu-memory-utilization: invalid float value: 'lots'"],
+      [["m", "--gpu-memory-utilization", "lots"], "argument --gpu-memory-utilization/--device-memory-utilization: invalid float value: 'lots'"],
       [["m", "--dtype", "fp4"], "argument --dtype: invalid choice: 'fp4' (choose from 'auto', 'bfloat16', 'float', 'float16', 'float32', 'half')"],
       [["m", "--enforce-eager=yes"], "argument --enforce-eager/--no-enforce-eager: ignored explicit argument 'yes'"],
       [["m", "-tp"], "argument --tensor-parallel-size/-tp: expected one argument"],

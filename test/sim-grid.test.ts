@@ -20,7 +20,10 @@ function subsetGrid(dir: string): string {
   };
   grid.suites = [
     { kind: "decode", options: { output_tokens: 64, requests: 2, warmup: 1 } },
-    { kind: "concurrency", options: { levels: [5], requests_per_user: 1, prompt_tokens: 256, output_tokens: 64 } },
+    // Seed 001's aggregate is a decode rate over a warmed engine: long replies (TTFT a small part of each request)
+    // and short prompts, so every step of the 5 users fits the CUDA graphs captured at startup (5 x 24 + 5 <= 128
+    // tokens): no graph warmup falls inside the measured window, whatever the state of the compile cache.
+    { kind: "concurrency", options: { levels: [5], requests_per_user: 1, prompt_tokens: 24, output_tokens: 512 } },
     { kind: "ttft", options: { prompt_tokens: 5000, requests: 1, scenarios: ["cold", "warm"] } },
   ];
   const file = join(dir, "glm-subset.yaml");
@@ -48,9 +51,8 @@ describe("bench grid --simulate on the GLM grid", () => {
       ok.find((r) => r.suite === suite && r["enforce-eager"] === eager && r.autotune === autotune)!;
     // decode speed as seed 001 quotes it: tokens per second while generating (1000 / TPOT)
     const decodeTokS = (eager: string, autotune: string) => 1000 / Number(row("decode", eager, autotune).tpot_ms_mean);
-    // 5 users decoding together, from the median inter-token gap: the first point on a cold compile cache pays
-    // graph-compile stalls for new prefill sizes (as vLLM does), which inflate means but not the decode step
-    const aggregate = (autotune: string) => (5 * 1000) / Number(row("concurrency", "false", autotune).itl_ms_p50);
+    // 5 users decoding together: the aggregate output tok/s the concurrency suite measured (the c5 row)
+    const aggregate = (autotune: string) => Number(row("concurrency", "false", autotune).output_tok_s);
     const decodeFast = decodeTokS("false", "true");
     expect(decodeFast).toBeGreaterThan(55 * 0.85);
     expect(decodeFast).toBeLessThan(55 * 1.15);
@@ -62,13 +64,14 @@ describe("bench grid --simulate on the GLM grid", () => {
     expect(slowdown).toBeGreaterThan(3);
     expect(slowdown).toBeLessThan(4.2);
     // seed 001: 216 tok/s at 5 users with autotune, +30% over without
+    expect(row("concurrency", "false", "true").scenario_concurrency).toBe("5");
     expect(aggregate("true")).toBeGreaterThan(216 * 0.85);
     expect(aggregate("true")).toBeLessThan(216 * 1.15);
-    expect(aggregate("true")).toBeGreaterThan(aggregate("false") * 1.05);
+    expect(aggregate("true")).toBeGreaterThan(aggregate("false") * 1.1);
     const ttft = (scenario: string) => Number(ok.find((row) => row.suite === "ttft" && row.scenario === scenario && row["enforce-eager"] === "false" && row.autotune === "true")!.ttft_ms_p50);
     expect(ttft("warm")).toBeLessThan(ttft("cold"));
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
     expect(manifest).toMatchObject({ engine: "sim", simulated: true, time_scale: 100 });
     expect(ok.every((row) => row.simulated === "true" && row.time_scale === "100")).toBe(true);
-  });
+  }, 300_000); // 2.5 minutes on 2 cores shared with other test runs (load 30)
 });

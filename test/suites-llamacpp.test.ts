@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => server?.stop());
 
 function context(target: Target = server.target): SuiteContext {
-  return { target, client: {}, repetitions: 1, clock: monotonicClock(), signal: new AbortController().signal, onPhase: () => {} };
+  return { target, repetitions: 1, clock: monotonicClock(), signal: new AbortController().signal, onPhase: () => {} };
 }
 async function run(kind: string, options: Record<string, unknown>, target?: Target): Promise<Map<string, ScenarioOutcome>> {
   const suite = suiteFor(kind);
@@ -78,10 +78,14 @@ describe("suites on the real tiny-model llama-server", () => {
     const conc = await run("concurrency", { levels: [1, 2], requests_per_user: 1, prompt_tokens: 64, output_tokens: 8 });
     expect([...conc.keys()]).toEqual(["c1", "c2"]);
     expect(Number(row(conc.get("c2")).per_user_output_tok_s)).toBeGreaterThan(0);
-    const tool = await run("toolcall", { prompt_tokens: 2000, output_tokens: 16, requests: 1 });
+    const tool = await run("toolcall", { prompt_tokens: 2000, output_tokens: 16, requests: 2 });
     const t = tool.get("tool-Read")!;
     expect(records(t).every((r) => r.ok)).toBe(true);
-    expect(t.extra?.tool_calls_ok).toBeGreaterThanOrEqual(0);
-    expect(t.extra?.tool_calls_ok).toBeLessThanOrEqual(1);
+    // What llama.cpp's forcing gives: `tool_choice: "required"` compiles to the grammar
+    // `root ::= "<|im_start|>assistant\n" space until-"<tool_call>"? tool-calls`, so free text may come first, and the
+    // tiny model never starts a call (its special tokens, `<tool_call>` among them, are biased away): every reply
+    // is text up to max_tokens, none a call. (On vLLM a forced call is guided from the first token: see sim-api.)
+    for (const r of records(t)) expect([r.finishReason, r.toolCalls, r.outputTokens]).toEqual(["length", undefined, 16]);
+    expect(t.extra?.tool_calls_ok).toBe(0);
   });
 });

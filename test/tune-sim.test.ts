@@ -9,7 +9,6 @@ import { loadGrid } from "../src/grid/load.ts";
 import { silentProgress } from "../src/progress/observer.ts";
 import { readCsv } from "../src/results/csv.ts";
 import { evaluateTuner } from "../src/tune/evaluate.ts";
-import { SIM_TIME_SCALE_ENV } from "../src/engines/sim.ts";
 
 /** A 24-point slice of the GLM space with cheap suites: the benchmark's property (bench/tune.bench.ts), smaller. */
 function gridFile(dir: string): string {
@@ -41,7 +40,6 @@ const bench = (args: string[]) => execa("node", ["bin/bench.mjs", ...args], { re
 describe("bench tune on the simulator", () => {
   it("finds the exhaustive winner's capacity in every seed with at most 35% of its engine-seconds", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tunelab-tune-"));
-    process.env[SIM_TIME_SCALE_ENV] = "1000";
     const e = await evaluateTuner(loadGrid(gridFile(dir)), {
       seeds: [1, 2, 3], strategy: "halving", budget: "35%", simulate: true, timeScale: 1000, out: join(dir, "eval"),
       progress: silentProgress, signal: quietSignal(),

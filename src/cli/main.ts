@@ -7,7 +7,6 @@ const program = new Command("bench")
   .description("tunelab: benchmark and tune self-hosted LLM servers (vLLM, llama.cpp) for Claude Code")
   .version(labVersion())
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "error: ")) })
   .showSuggestionAfterError()
   .enablePositionalOptions();
 

@@ -35,7 +35,7 @@ export function anthropicHeaders(apiKey: string | undefined): Record<string, str
 
 /**
  * Streams one Anthropic Messages request (POST /v1/messages) and times it like streamChat: TTFT at the first
- * content_block_delta carrying text, thinking or tool input; prompt tokens = input + cache read (+ cache
+ * content_block_delta carrying non-empty text, thinking or tool input; prompt tokens = input + cache read (+ cache
  * creation) from message_start/message_delta usage; output tokens from message_delta.
  */
 export async function streamMessages(
@@ -65,7 +65,8 @@ export function onMessagesData(data: string, event: string | undefined, now: num
   if ((event === "content_block_delta" || (event === undefined && data.includes('"content_block_delta"'))) && !data.includes('"error"')) {
     const text = stringAfter(data, '"text":"');
     if (text !== undefined) {
-      content(record, now);
+      // An empty text_delta carries no content: like an empty `content` on the OpenAI path, it is not a token.
+      if (text) content(record, now);
       state.text += text;
       return;
     }
@@ -84,7 +85,7 @@ export function onMessagesData(data: string, event: string | undefined, now: num
       break;
     case "content_block_delta":
       if (!CONTENT_DELTAS.has(ev.delta?.type ?? "")) break;
-      content(record, now);
+      if (ev.delta?.text || ev.delta?.thinking || ev.delta?.partial_json) content(record, now);
       if (ev.delta?.text) state.text += ev.delta.text;
       if (ev.delta?.partial_json !== undefined && ev.index !== undefined) {
         const slot = state.toolAt.get(ev.index);

@@ -25,28 +25,31 @@ export async function fetchText(
   }
 }
 
-export type Readiness = { ready: true } | { ready: false; reason: string };
+/** ready; not yet (refused, loading); or rejected: an answer that waiting will not change (401, 404, 500, ...). */
+export type Readiness = { ready: true } | { ready: false; reason: string; rejected?: boolean };
+
+/** The status engines answer while loading their model (llama.cpp; vLLM refuses connections instead). */
+const LOADING = 503;
 
 /**
  * Whether a server answers requests: `/health` 200, or (servers without it, e.g. proxies) `/v1/models` 200.
- * Refused connections, 503 "Loading model" and any other status are "not yet".
+ * Refused connections and 503 "Loading model" are "not yet"; any other status is rejected at once.
  */
 export async function readiness(baseUrl: string, apiKey?: string): Promise<Readiness> {
   const health = await fetchText(`${baseUrl}/health`, { apiKey, timeoutMs: 3000 });
   if (!health) return { ready: false, reason: "connection refused" };
   if (health.status === 200) return { ready: true };
-  if (health.status === 404) {
-    const models = await fetchText(`${baseUrl}/v1/models`, { apiKey, timeoutMs: 3000 });
-    if (models?.status === 200) return { ready: true };
-    return { ready: false, reason: models ? `/v1/models answered ${models.status}` : "connection refused" };
-  }
-  return { ready: false, reason: `/health answered ${health.status}` };
+  const answer = health.status === 404 ? await fetchText(`${baseUrl}/v1/models`, { apiKey, timeoutMs: 3000 }) : health;
+  const path = health.status === 404 ? "/v1/models" : "/health";
+  if (!answer) return { ready: false, reason: "connection refused" };
+  if (answer.status === 200) return { ready: true };
+  const reason = `${path} answered ${answer.status}${answer.body.trim() ? `: ${answer.body.trim().replace(/\s+/g, " ").slice(0, 200)}` : ""}`;
+  return { ready: false, reason, rejected: answer.status !== LOADING };
 }
 
-/** The first model id of `/v1/models` (OpenAI or Anthropic shape), or undefined. */
-export async function firstModel(baseUrl: string, apiKey?: string): Promise<string | undefined> {
-  const res = await fetchText(`${baseUrl}/v1/models`, { apiKey });
-  if (res?.status !== 200) return undefined;
+/** The first model id of a `/v1/models` answer (OpenAI or Anthropic shape), or undefined. */
+export function modelOf(res: HttpAnswer): string | undefined {
+  if (res.status !== 200) return undefined;
   try {
     const json = JSON.parse(res.body) as { data?: Array<{ id?: string }>; models?: Array<{ name?: string; model?: string }> };
     return json.data?.[0]?.id ?? json.models?.[0]?.model ?? json.models?.[0]?.name;

@@ -22,9 +22,10 @@ function simHeaders(sim: StreamOptions["sim"]): Record<string, string> {
 
 /**
  * The timing skeleton both streaming clients share: start just before sending, every SSE payload handed to
- * `onData` with its arrival time, end at the last content chunk; a non-200 answer or a stream without content
- * is an error record, never an exception. When the server is the lab's simulator (its answer names the arrival
- * time), every time is the simulator's own stamp instead of the wall clock: see src/util/sim-clock-protocol.ts.
+ * `onData` with its arrival time, end at the last chunk of the stream (the usage chunk included, `[DONE]` and
+ * pings not), as vllm bench serve ends E2EL; a non-200 answer or a stream without content is an error record,
+ * never an exception. When the server is the lab's simulator (its answer names the arrival time), every time is
+ * the simulator's own stamp instead of the wall clock: see src/util/sim-clock-protocol.ts.
  */
 export async function streamRequest(
   url: string,
@@ -57,13 +58,16 @@ export async function streamRequest(
       record.endNs = now();
       return record;
     }
+    let lastChunkNs: number | undefined;
     const splitter = new SseSplitter((data, event) => {
       if (record.simClock) last = simStamp(data) ?? last;
-      onData(record, data, event, now());
+      const at = now();
+      if (data !== "[DONE]" && event !== "ping") lastChunkNs = at;
+      onData(record, data, event, at);
     });
     const decoder = new TextDecoder();
     for await (const part of res.body) splitter.push(decoder.decode(part as Uint8Array, { stream: true }));
-    record.endNs = record.chunkNs.length ? record.chunkNs[record.chunkNs.length - 1] : now();
+    record.endNs = lastChunkNs ?? now();
     if (record.simClock) record.streamEndNs = last ?? record.endNs;
     record.ok = record.firstTokenNs !== undefined && record.error === undefined;
     if (record.firstTokenNs === undefined) record.error ??= "stream ended without content";

@@ -16,7 +16,7 @@ export interface RequestRecord {
   startNs: number;
   /** First chunk that carries content (text, reasoning or tool-call arguments). */
   firstTokenNs?: number;
-  /** Last chunk. */
+  /** Last chunk of the stream (any SSE data but `[DONE]`, as vllm bench serve ends E2EL), or the failure. */
   endNs: number;
   /** Arrival time of every content chunk, in order. */
   chunkNs: number[];
@@ -24,6 +24,8 @@ export interface RequestRecord {
   promptTokens?: number;
   outputTokens?: number;
   cachedTokens?: number;
+  /** `tokenizer` when the server sent no usage and the lab counted the tokens through the engine's tokenizer. */
+  tokensSource?: "usage" | "tokenizer";
   /** Server-side prompt processing time when the engine reports it (llama.cpp `timings.prompt_ms`). */
   serverPromptMs?: number;
   /** The generated text and tool calls, for suites that check what came back. */

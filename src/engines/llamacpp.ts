@@ -1,5 +1,6 @@
 import type { ArgValue } from "../grid/schema.ts";
 import { badInput } from "../errors.ts";
+import { splitEnvParams } from "./env-params.ts";
 import { renderFlags } from "./flags.ts";
 import { classifyLlamaCppLog } from "./llamacpp-classify.ts";
 import type { EngineAdapter } from "./types.ts";
@@ -18,17 +19,19 @@ export const llamaCppAdapter: EngineAdapter = {
   render({ grid, server, host, port, binary, model }) {
     const servedName = grid.served_name ?? "model";
     const params: Record<string, ArgValue> = {};
-    for (const [name, value] of Object.entries({ ...grid.args, ...server })) params[ALIASES[name] ?? name] = value;
+    const { flags, env } = splitEnvParams(server);
+    for (const [name, value] of Object.entries({ ...grid.args, ...flags })) params[ALIASES[name] ?? name] = value;
     const args = [
       "-m", model, "-a", servedName, "--host", host, "--port", String(port), "--metrics", "--jinja",
       ...renderFlags(params, { positiveOnly: POSITIVE_ONLY }),
     ];
     return {
-      engine: "llamacpp", command: binary, args, env: { ...grid.env }, host, port,
+      engine: "llamacpp", command: binary, args, env: { ...grid.env, ...env }, host, port,
       baseUrl: `http://${host}:${port}`,
       servedName,
       readiness: { path: "/health", loadingStatuses: [503] },
       capabilities: { openaiChat: true, anthropicMessages: true, tokenize: "llamacpp", resetPrefixCache: "llamacpp-slots", metrics: "llamacpp" },
+      auth: { flag: "--api-key", env: "LLAMA_API_KEY" },
     };
   },
   classifyLog: classifyLlamaCppLog,

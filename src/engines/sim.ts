@@ -4,10 +4,8 @@ import { classifyVllmLog } from "./vllm-classify.ts";
 import { vllmAdapter } from "./vllm.ts";
 import type { EngineAdapter } from "./types.ts";
 
-/** Time scale for simulated runs; set by `bench grid --simulate --time-scale K`. */
-export const SIM_TIME_SCALE_ENV = "TUNELAB_SIM_TIME_SCALE";
-/** Hardware profile for simulated runs (`src/sim/profiles/<name>.yaml`); set by `bench grid --hardware NAME`. */
-export const SIM_HARDWARE_ENV = "TUNELAB_SIM_HARDWARE";
+/** The simulator's hardware profile when `--hardware` names none (`src/sim/profiles/<name>.yaml`). */
+export { DEFAULT_PROFILE as DEFAULT_SIM_HARDWARE } from "../sim/profile.ts";
 
 /**
  * The vLLM simulator: the exact argv the vLLM adapter renders, run by `bench sim serve` instead of `vllm serve`,
@@ -17,10 +15,9 @@ export const simAdapter: EngineAdapter = {
   kind: "sim",
   installHint: "the simulator ships with the lab; run `npm ci`",
   render(input) {
-    const scale = process.env[SIM_TIME_SCALE_ENV] ?? "1";
+    const { timeScale = 1, hardware } = input.simulation ?? {};
     const spec = renderVllm(input, process.execPath, [packagePath("bin", "bench.mjs"), "sim", "serve"]);
-    const hardware = process.env[SIM_HARDWARE_ENV];
-    return { ...spec, engine: "sim", args: [...spec.args, "--time-scale", scale, ...(hardware ? ["--hardware", hardware] : [])] };
+    return { ...spec, engine: "sim", args: [...spec.args, "--time-scale", String(timeScale), ...(hardware ? ["--hardware", hardware] : [])] };
   },
   classifyLog: classifyVllmLog,
   checkParam: vllmAdapter.checkParam,

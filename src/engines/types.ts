@@ -3,7 +3,9 @@ import type { Grid, ParamValue, ArgValue } from "../grid/schema.ts";
 export type EngineKind = "llamacpp" | "vllm" | "sim";
 
 /** Why a point failed to start or run; mapped from the engine's log by the adapter. */
-export type FailureCause = "oom" | "kv_cache_too_small" | "invalid_config" | "bind_failed" | "crashed" | "startup_timeout" | "missing_binary" | "suite_error" | "interrupted";
+export type FailureCause =
+  | "oom" | "kv_cache_too_small" | "invalid_config" | "bind_failed" | "crashed" | "startup_timeout" | "missing_binary"
+  | "readiness_rejected" | "suite_error" | "requests_failed" | "interrupted";
 
 export interface Capabilities {
   /** OpenAI `/v1/chat/completions` streaming with usage. */
@@ -38,8 +40,8 @@ export interface LaunchSpec {
   servedName: string;
   readiness: ReadinessProbe;
   capabilities: Capabilities;
-  /** Bearer key clients must send, read from the environment at run time, never stored. */
-  apiKeyEnv?: string;
+  /** Where the engine reads the key clients must send: this flag in `args`, else this environment variable. */
+  auth?: { flag: string; env: string };
 }
 
 export interface RenderInput {
@@ -51,6 +53,13 @@ export interface RenderInput {
   /** Resolved engine binary and model path (after setup). */
   binary: string;
   model: string;
+  /** Simulated runs only: the simulator's speed-up and hardware profile (`--time-scale`, `--hardware`). */
+  simulation?: Simulation;
+}
+
+export interface Simulation {
+  timeScale: number;
+  hardware?: string;
 }
 
 export interface EngineAdapter {

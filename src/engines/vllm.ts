@@ -1,5 +1,6 @@
 import type { ArgValue } from "../grid/schema.ts";
 import { badInput } from "../errors.ts";
+import { splitEnvParams } from "./env-params.ts";
 import { renderFlags } from "./flags.ts";
 import { classifyVllmLog } from "./vllm-classify.ts";
 import type { EngineAdapter, LaunchSpec, RenderInput } from "./types.ts";
@@ -18,8 +19,9 @@ const CC_NAMES = new Set(["compilation-config", "compilation_config", "cc"]);
 export function renderVllm(input: RenderInput, command: string, leadingArgs: string[]): LaunchSpec {
   const { grid, server, host, port, model } = input;
   const servedName = grid.served_name ?? model;
-  const merged: Record<string, ArgValue> = { ...grid.args, ...server };
-  const env: Record<string, string> = { VLLM_SERVER_DEV_MODE: "1", ...grid.env };
+  const { flags: serverFlags, env: matrixEnv } = splitEnvParams(server);
+  const merged: Record<string, ArgValue> = { ...grid.args, ...serverFlags };
+  const env: Record<string, string> = { VLLM_SERVER_DEV_MODE: "1", ...grid.env, ...matrixEnv };
   let compilation: Record<string, unknown> | undefined;
   const flags: Record<string, ArgValue> = {};
   for (const [name, value] of Object.entries(merged)) {
@@ -43,7 +45,7 @@ export function renderVllm(input: RenderInput, command: string, leadingArgs: str
     servedName,
     readiness: { path: "/health", loadingStatuses: [503] },
     capabilities: { openaiChat: true, anthropicMessages: true, tokenize: "vllm", resetPrefixCache: "vllm", metrics: "vllm" },
-    apiKeyEnv: "api-key" in merged ? undefined : grid.env.VLLM_API_KEY ? "VLLM_API_KEY" : undefined,
+    auth: { flag: "--api-key", env: "VLLM_API_KEY" },
   };
 }
 
@@ -71,7 +73,7 @@ function isPlain(v: unknown): v is Record<string, unknown> {
 
 export const vllmAdapter: EngineAdapter = {
   kind: "vllm",
-  installHint: "install vLLM (pip install vllm) so `vllm` is on PATH, set `binary:` in the grid, or run with --simulate",
+  installHint: "install vLLM (pip install vllm) so `vllm` is on PATH, set `binary:` in the grid (`binary: setup` installs vLLM's CPU build, as `bench setup vllm` does), or run with --simulate",
   render: (input) => renderVllm(input, input.binary, ["serve"]),
   classifyLog: classifyVllmLog,
   checkParam(name, values, where) {

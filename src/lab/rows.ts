@@ -16,11 +16,12 @@ export interface RowContext {
   startedAt: string;
 }
 
+/** What every row of a point carries; the point's parameters come last, so no measured value can replace them. */
 function base(ctx: RowContext): PointRow {
   return {
-    point_id: ctx.point.id, ...ctx.point.params, path: ctx.path, engine: ctx.engine, launcher: ctx.launcher,
+    point_id: ctx.point.id, path: ctx.path, engine: ctx.engine, launcher: ctx.launcher,
     server_id: ctx.point.serverId, simulated: ctx.simulated, time_scale: ctx.simulated ? ctx.timeScale : undefined,
-    startup_s: ctx.startupS, started_at: ctx.startedAt, ended_at: new Date().toISOString(),
+    startup_s: ctx.startupS, started_at: ctx.startedAt, ended_at: new Date().toISOString(), ...ctx.point.params,
   };
 }
 
@@ -37,12 +38,29 @@ function clip(detail: string, max = 2000): string {
   return `${head}\n...\n${detail.slice(-(max - head.length - 5))}`;
 }
 
-/** One row per scenario a suite measured. */
+/**
+ * One row per scenario a suite measured. A scenario in which every request failed measured nothing: it is a
+ * failed row (`requests_failed`) whose detail is the requests' most common error, not an ok row of zeros.
+ */
 export function scenarioRows(ctx: RowContext, suite: string, outcomes: ScenarioOutcome[]): PointRow[] {
-  return outcomes.map((o) => ({
-    ...base(ctx), status: "ok", failure: "", suite, scenario: o.scenario, concurrency: o.concurrency,
-    ...summarizeScenario(o.repetitions, o.slo), ...(o.extra ?? {}),
-  }));
+  return outcomes.map((o) => {
+    const measured = { ...summarizeScenario(o.repetitions, o.slo), ...(o.extra ?? {}) };
+    const scenario = { suite, scenario: o.scenario, scenario_concurrency: o.concurrency };
+    const records = o.repetitions.flatMap((r) => r.records);
+    if (records.length && records.every((r) => !r.ok)) {
+      const detail = `all ${records.length} requests failed: ${commonError(records)}`;
+      return { requests_sent: measured.requests_sent, errors: measured.errors, ...base(ctx), ...scenario, status: "failed", failure: "requests_failed", failure_detail: clip(detail) };
+    }
+    return { ...measured, ...base(ctx), ...scenario, status: "ok", failure: "" };
+  });
+}
+
+/** The error most requests ended with (and how many), e.g. `HTTP 401: ... (8 of 8)`. */
+function commonError(records: RequestRecord[]): string {
+  const counts = new Map<string, number>();
+  for (const r of records) counts.set(r.error ?? "unknown error", (counts.get(r.error ?? "unknown error") ?? 0) + 1);
+  const [error, n] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+  return n === records.length ? error : `${error} (${n} of ${records.length})`;
 }
 
 /** requests.csv rows for every request of every repetition. */
@@ -60,13 +78,13 @@ function requestRow(point: Point, suite: string, o: ScenarioOutcome, repetition:
     point_id: point.id, suite, scenario: o.scenario, repetition, request_index: index, ok: r.ok, error: r.error,
     concurrency: o.concurrency, gate_wait_ns: r.gateWaitNs, start_ns: r.startNs, first_token_ns: r.firstTokenNs,
     end_ns: r.endNs, chunks: r.chunkNs.length, itl_ns_mean: gaps, prompt_tokens: r.promptTokens,
-    output_tokens: r.outputTokens, cached_tokens: r.cachedTokens,
+    output_tokens: r.outputTokens, cached_tokens: r.cachedTokens, tokens_source: r.outputTokens === undefined ? undefined : r.tokensSource ?? "usage",
   };
 }
 
 /**
- * Converts wall-clock records of a time-scaled simulator into real-time equivalents. Records timed on the
- * simulator's own clock (`simClock`) already are, and stay as they are.
+ * Converts wall-clock records of a time-scaled simulator into real-time equivalents (a K-times-faster simulator:
+ * times K). Records timed on the simulator's own clock (`simClock`) already are, and stay as they are.
  */
 export function scaleOutcomes(outcomes: ScenarioOutcome[], k: number): ScenarioOutcome[] {
   if (k === 1) return outcomes;

@@ -9,6 +9,10 @@ import type { ProgressObserver } from "../progress/observer.ts";
 import type { RunStore } from "../results/run-store.ts";
 import { suiteFor } from "../suites/registry.ts";
 import { resolveOptions } from "../suites/definitions.ts";
+import { clientOverrides } from "../suites/options.ts";
+import { engineApiKey } from "../engines/api-key.ts";
+import { expandEnv } from "../util/env.ts";
+import { registerLaunchSecrets, registerSecret, redactText } from "../util/secrets.ts";
 import type { Target } from "../suites/types.ts";
 import type { ResolvedEngine } from "./resolve-engine.ts";
 import { openPath } from "./request-path.ts";
@@ -47,6 +51,7 @@ export interface GroupOutcome {
 /**
  * Runs the pending points that share one engine configuration: one engine start, then every client-level
  * variation against it. A start failure fails every point of the group; a suite failure fails only its point.
+ * The engine's log is scrubbed of secrets once the engine is stopped.
  */
 export async function runServerGroup(ctx: GroupContext, points: Point[]): Promise<GroupOutcome> {
   const { grid, engine, store, progress } = ctx;
@@ -63,7 +68,9 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
   let handle;
   try {
     handle = await ctx.launcher.start({
-      render: (host, port) => engine.adapter.render({ grid, server: first.server, host, port, binary: engine.binary, model: engine.model }),
+      render: (host, port) => withSecretsKnown(engine.adapter.render({
+        grid, server: first.server, host, port, binary: engine.binary, model: engine.model, simulation: engine.simulation,
+      })),
       engine: engine.adapter,
       runDir: store.dir,
       serverId: first.serverId,
@@ -76,6 +83,7 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
       options: grid.launcher.options,
     });
   } catch (err) {
+    store.redactLog(first.serverId);
     if (ctx.signal.aborted) return { engineS: wallS(), rows };
     const f = err instanceof StartupFailure ? err : new StartupFailure("crashed", "", (err as Error).message);
     for (const point of points) {
@@ -97,12 +105,13 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
       if (ctx.signal.aborted) break; // an interrupted point is not recorded: resume runs it again
       store.commitPoint(result.rows, result.requests);
       rows.push(...result.rows);
-      progress.pointEnd({ pointId: point.id, status: result.failed === "suite_error" ? "failed" : "ok", detail: result.failed });
+      progress.pointEnd({ pointId: point.id, status: result.failed ? "failed" : "ok", detail: result.failed ?? requestErrors(result.rows) });
     }
     return { startupS, engineS: startupS + (await served()), kvTokens, rows };
   } finally {
     progress.phase("stopping engine");
     await handle.stop();
+    store.redactLog(first.serverId);
   }
 }
 
@@ -122,10 +131,25 @@ async function servingClock(simulated: boolean, spec: LaunchSpec): Promise<() =>
   };
 }
 
+/** Registers the secrets of a rendered launch spec (key flags, secret-named env as written and as expanded). */
+function withSecretsKnown(spec: LaunchSpec): LaunchSpec {
+  let expanded: Record<string, string> = {};
+  try {
+    expanded = expandEnv(spec.env);
+  } catch {
+    // an unset reference fails the launch itself, with its own message
+  }
+  registerLaunchSecrets(spec.args, spec.env);
+  registerLaunchSecrets(spec.args, expanded);
+  return spec;
+}
+
 async function runPoint(
   ctx: GroupContext, point: Point, spec: LaunchSpec, rowCtx: RowContext, logTail: () => string,
 ): Promise<{ rows: PointRow[]; requests: PointRow[]; failed?: string }> {
-  const engineKey = spec.apiKeyEnv ? process.env[spec.apiKeyEnv] : undefined;
+  // The client's key comes from the very spec the engine was started with (its flag, else its variable).
+  const engineKey = engineApiKey(spec);
+  registerSecret(engineKey);
   let opened;
   try {
     opened = await openPath(rowCtx.path, spec, engineKey);
@@ -149,20 +173,25 @@ async function runSuites(
 ): Promise<{ rows: PointRow[]; requests: PointRow[]; failed?: string }> {
   const rows: PointRow[] = [];
   const requests: PointRow[] = [];
-  const suiteCtx = { target, client: point.client, repetitions: ctx.grid.repetitions ?? 1, clock: ctx.clock, signal: ctx.signal, onPhase: (p: string) => ctx.progress.phase(p) };
+  const suiteCtx = { target, repetitions: ctx.grid.repetitions ?? 1, clock: ctx.clock, signal: ctx.signal, onPhase: (p: string) => ctx.progress.phase(p) };
   let failed: string | undefined;
   for (const entry of ctx.grid.suites) {
     const suite = suiteFor(entry.kind);
-    // precedence: the grid's options for this suite > the grid's repetitions > the suite's definition
-    const overrides = ctx.grid.repetitions ? { repetitions: ctx.grid.repetitions, ...entry.options } : entry.options;
+    // precedence: the point's client-level parameters > the grid's options for this suite > the grid's
+    // repetitions > the suite's definition
+    const overrides = { ...(ctx.grid.repetitions ? { repetitions: ctx.grid.repetitions } : {}), ...entry.options, ...clientOverrides(suite, point.client) };
     const result = await runSuite(suiteCtx, suite, resolveOptions(suite, overrides, `grid suite '${entry.kind}'`), point, rowCtx, logTail);
     if (ctx.signal.aborted) break;
     rows.push(...result.rows);
     requests.push(...result.requests);
-    if (result.error) failed = "suite_error";
+    if (result.failed) failed ??= String(result.rows.find((r) => r.status === "failed")?.failure ?? "suite_error");
   }
+  return { rows, requests, failed };
+}
+
+function requestErrors(rows: PointRow[]): string | undefined {
   const errors = rows.reduce((n, r) => n + Number(r.errors ?? 0), 0);
-  return { rows, requests, failed: failed ?? (errors ? `${errors} request errors` : undefined) };
+  return errors ? `${errors} request errors` : undefined;
 }
 
 /** Paths on which the simulator's stamps reach the client (the built-in proxy passes them on; external proxies do not). */
@@ -174,5 +203,5 @@ async function simulatedStartup(spec: LaunchSpec, fallbackS: number): Promise<nu
 }
 
 export function describe(point: Point): string {
-  return Object.entries(point.params).map(([k, v]) => `${k}=${v}`).join(" ") || "(no parameters)";
+  return redactText(Object.entries(point.params).map(([k, v]) => `${k}=${v}`).join(" ")) || "(no parameters)";
 }

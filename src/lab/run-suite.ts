@@ -8,6 +8,8 @@ export interface SuiteResult {
   requests: PointRow[];
   /** Set when the suite threw: its rows are then a single failed row. */
   error?: string;
+  /** Whether any row failed (the suite threw, or every request of a scenario failed). */
+  failed: boolean;
 }
 
 /**
@@ -20,10 +22,11 @@ export async function runSuite<O>(
 ): Promise<SuiteResult> {
   try {
     const outcomes = scaleOutcomes(await suite.run(ctx, options), ctx.target.timeScale);
-    return { rows: scenarioRows(rowCtx, suite.kind, outcomes), requests: requestRows(point, suite.kind, outcomes) };
+    const rows = scenarioRows(rowCtx, suite.kind, outcomes);
+    return { rows, requests: requestRows(point, suite.kind, outcomes), failed: rows.some((r) => r.status === "failed") };
   } catch (err) {
     const message = (err as Error).message;
     const extra = detail();
-    return { rows: [failedRow(rowCtx, "suite_error", extra ? `${message}\n${extra}` : message, suite.kind)], requests: [], error: message };
+    return { rows: [failedRow(rowCtx, "suite_error", extra ? `${message}\n${extra}` : message, suite.kind)], requests: [], error: message, failed: true };
   }
 }

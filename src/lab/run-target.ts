@@ -1,4 +1,4 @@
-import { fetchText, firstModel } from "../client/server-probe.ts";
+import { fetchText, modelOf } from "../client/server-probe.ts";
 import { metricsFlavor, parsePrometheus } from "../client/server-metrics.ts";
 import type { Capabilities, EngineKind } from "../engines/types.ts";
 import type { Api, Target } from "../suites/types.ts";
@@ -9,13 +9,13 @@ import { monotonicClock } from "../client/types.ts";
 import { badInput, failure } from "../errors.ts";
 import type { Point } from "../grid/expand.ts";
 import type { ProgressObserver } from "../progress/observer.ts";
-import { MANIFEST_SCHEMA_VERSION, type Manifest, type PointRow } from "../results/columns.ts";
-import { gitCommit, hostInfo } from "../results/host.ts";
+import type { PointRow } from "../results/columns.ts";
+import { buildManifest } from "../results/manifest.ts";
 import { RunStore } from "../results/run-store.ts";
 import { resolveOptions } from "../suites/definitions.ts";
 import { suiteFor } from "../suites/registry.ts";
-import { labVersion } from "../util/version.ts";
-import { packagePath } from "../util/paths.ts";
+import { registerSecret } from "../util/secrets.ts";
+import { measuredColumns } from "./measured-columns.ts";
 import type { RowContext } from "./rows.ts";
 import { runSuite } from "./run-suite.ts";
 import { simInfo } from "../client/sim-clock.ts";
@@ -42,8 +42,10 @@ async function probeTokenize(baseUrl: string, model: string, apiKey?: string): P
  */
 export async function probeTarget(opts: { url: string; model?: string; api: Api; apiKey?: string }): Promise<ProbedTarget> {
   const baseUrl = opts.url.replace(/\/+$/, "").replace(/\/v1$/, "");
-  const model = opts.model ?? (await firstModel(baseUrl, opts.apiKey));
-  if (!model) throw failure(`${baseUrl}: no model name (GET /v1/models gave none)`, "pass --model NAME");
+  const models = await fetchText(`${baseUrl}/v1/models`, { apiKey: opts.apiKey });
+  if (!models) throw failure(`${baseUrl} cannot be reached (connection refused, reset or timed out)`, "is the server running? check --url");
+  const model = opts.model ?? modelOf(models);
+  if (!model) throw failure(`${baseUrl}: no model name (GET /v1/models answered ${models.status} with none)`, "pass --model NAME");
   const metricsRes = await fetchText(`${baseUrl}/metrics`, { apiKey: opts.apiKey });
   const metrics = metricsRes?.status === 200 ? metricsFlavor(parsePrometheus(metricsRes.body)) : null;
   let engine: EngineKind | "unknown" = metrics ?? "unknown";
@@ -77,6 +79,8 @@ export interface TargetRunOptions {
   api: Api;
   repetitions?: number;
   apiKeyEnv?: string;
+  /** Suite options from the command line (`--set suite.option=value`), by suite kind. */
+  options?: Record<string, Record<string, unknown>>;
   progress: ProgressObserver;
   signal: AbortSignal;
 }
@@ -84,25 +88,27 @@ export interface TargetRunOptions {
 /** `bench run`: the given suites against a running server, written as a one-point run directory (same files as a grid). */
 export async function runTarget(opts: TargetRunOptions): Promise<{ outDir: string; rows: PointRow[] }> {
   const suites = opts.suites.map((kind) => suiteFor(kind, "--suite"));
+  for (const kind of Object.keys(opts.options ?? {})) {
+    if (!opts.suites.includes(kind)) throw badInput(`--set ${kind}.…: suite '${kind}' is not among --suite ${opts.suites.join(",")}`, "add it to --suite, or fix the name");
+  }
   const apiKey = opts.apiKeyEnv ? process.env[opts.apiKeyEnv] : undefined;
   if (opts.apiKeyEnv && !apiKey) throw badInput(`--api-key-env ${opts.apiKeyEnv}: that variable is not set`);
+  registerSecret(apiKey);
   const outDir = resolve(opts.out ?? join("results", "run", new Date().toISOString().replace(/[:.]/g, "-")));
   if (existsSync(join(outDir, "points.csv"))) throw badInput(`--out ${outDir} already holds a run`, "choose another --out");
-  const overrides = opts.repetitions ? { repetitions: opts.repetitions } : {};
-  const options = suites.map((s) => resolveOptions(s, overrides, `--suite ${s.kind}`));
+  const base = opts.repetitions ? { repetitions: opts.repetitions } : {};
+  const options = suites.map((s) => resolveOptions(s, { ...(opts.options?.[s.kind] ?? {}), ...base }, `--suite ${s.kind}`));
   const { target, engine } = await probeTarget({ url: opts.url, model: opts.model, api: opts.api, apiKey });
-  const store = new RunStore(outDir, []);
-  const described = { url: target.baseUrl, api: opts.api, model: target.model, suites: opts.suites, repetitions: opts.repetitions, capabilities: target.capabilities };
-  const manifest: Manifest = {
-    schema_version: MANIFEST_SCHEMA_VERSION, lab_version: labVersion(), git_commit: gitCommit(packagePath()),
-    grid_name: "run", grid_file: target.baseUrl, grid_sha256: createHash("sha256").update(JSON.stringify(described)).digest("hex"),
-    grid: described, engine, launcher: "external", simulated: false, param_names: [], server_params: [], client_params: [],
-    host: hostInfo(), started_at: new Date().toISOString(), points_total: 1,
-  };
+  const store = new RunStore(outDir, [], measuredColumns());
+  const described = { url: target.baseUrl, api: opts.api, model: target.model, suites: opts.suites, repetitions: opts.repetitions, options: opts.options, capabilities: target.capabilities };
+  const manifest = buildManifest({
+    gridName: "run", gridFile: target.baseUrl, gridSha256: createHash("sha256").update(JSON.stringify(described)).digest("hex"),
+    grid: described, engine, launcher: "external", paramNames: [], pointsTotal: 1,
+  });
   store.writeManifest(manifest);
   const point: Point = { id: "run", serverId: "external", params: {}, server: {}, client: {} };
   const rowCtx: RowContext = { point, engine, launcher: "external", path: target.baseUrl, simulated: false, timeScale: 1, startedAt: manifest.started_at };
-  const ctx = { target, client: {}, repetitions: opts.repetitions ?? 1, clock: monotonicClock(), signal: opts.signal, onPhase: (p: string) => opts.progress.phase(p) };
+  const ctx = { target, repetitions: opts.repetitions ?? 1, clock: monotonicClock(), signal: opts.signal, onPhase: (p: string) => opts.progress.phase(p) };
   opts.progress.gridStart({ name: `run ${target.baseUrl}`, points: suites.length, skipped: 0 });
   let failed = 0;
   for (const [i, suite] of suites.entries()) {
@@ -111,8 +117,9 @@ export async function runTarget(opts: TargetRunOptions): Promise<{ outDir: strin
     const result = await runSuite(ctx, suite, options[i], point, rowCtx);
     if (opts.signal.aborted) break;
     store.commitPoint(result.rows, result.requests);
-    if (result.error) failed++;
-    opts.progress.pointEnd({ pointId: suite.kind, status: result.error ? "failed" : "ok", detail: result.error });
+    if (result.failed) failed++;
+    const detail = result.error ?? (result.failed ? String(result.rows.find((r) => r.status === "failed")?.failure) : undefined);
+    opts.progress.pointEnd({ pointId: suite.kind, status: result.failed ? "failed" : "ok", detail });
   }
   if (!opts.signal.aborted) store.writeManifest({ ...manifest, ended_at: new Date().toISOString() });
   opts.progress.gridEnd({ ok: suites.length - failed, failed, skipped: 0, outDir });

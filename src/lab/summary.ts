@@ -1,6 +1,6 @@
 import type { PointRow } from "../results/columns.ts";
 
-const COLUMNS = ["ttft_ms_p50", "ttft_ms_p99", "tpot_ms_mean", "output_tok_s", "requests", "errors"];
+const COLUMNS = ["ttft_ms_p50", "ttft_ms_p99", "tpot_ms_mean", "output_tok_s", "requests_sent", "errors"];
 
 function fmt(v: unknown): string {
   if (v === undefined || v === "") return "-";

@@ -1,28 +1,40 @@
 import { request } from "undici";
 import type { LaunchSpec } from "../engines/types.ts";
 
-export type ProbeResult = "ready" | "loading" | "refused";
+/** An answer to the readiness probe that is neither 200 nor one of the engine's loading statuses. */
+export interface Rejected {
+  path: string;
+  status: number;
+  body: string;
+}
 
-/** One readiness probe: 200 = ready; a loading status or a refused/reset connection = not yet. */
+export type ProbeResult = "ready" | "loading" | "refused" | Rejected;
+
+/**
+ * One readiness probe: 200 = ready; the engine's loading statuses (llama.cpp's 503) or a refused/reset
+ * connection = not yet; any other status (401, 404, 500, ...) will not change by waiting: it is returned.
+ */
 export async function probe(spec: LaunchSpec, timeoutMs = 2000): Promise<ProbeResult> {
+  let res;
   try {
-    const res = await request(spec.baseUrl + spec.readiness.path, { method: "GET", headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-    await res.body.dump();
-    if (res.statusCode === 200) return "ready";
-    return "loading";
+    res = await request(spec.baseUrl + spec.readiness.path, { method: "GET", headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   } catch {
     return "refused";
   }
+  const body = await res.body.text().catch(() => "");
+  if (res.statusCode === 200) return "ready";
+  if (spec.readiness.loadingStatuses.includes(res.statusCode)) return "loading";
+  return { path: spec.readiness.path, status: res.statusCode, body: body.slice(0, 300) };
 }
 
 /**
- * Polls until ready. Resolves "ready", or rejects with the reason it stopped: the engine exited, the timeout
- * passed, or the signal aborted.
+ * Polls until ready. Resolves "ready", or the reason it stopped: the engine exited, the timeout passed, the
+ * signal aborted, or the probe got an answer that is not "loading" (at once, not at the timeout).
  */
 export async function waitReady(
   spec: LaunchSpec,
   opts: { timeoutMs: number; exited: Promise<unknown>; signal?: AbortSignal; intervalMs?: number },
-): Promise<"ready" | "exited" | "timeout" | "aborted"> {
+): Promise<"ready" | "exited" | "timeout" | "aborted" | Rejected> {
   let exited = false;
   opts.exited.then(() => (exited = true), () => (exited = true));
   const deadline = Date.now() + opts.timeoutMs;
@@ -30,7 +42,9 @@ export async function waitReady(
   while (true) {
     if (opts.signal?.aborted) return "aborted";
     if (exited) return "exited";
-    if ((await probe(spec)) === "ready") return exited ? "exited" : "ready";
+    const result = await probe(spec);
+    if (result === "ready") return exited ? "exited" : "ready";
+    if (typeof result === "object") return exited ? "exited" : result;
     if (Date.now() > deadline) return "timeout";
     await new Promise((r) => setTimeout(r, interval));
   }

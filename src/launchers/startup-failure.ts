@@ -3,9 +3,10 @@ import type { FailureCause } from "../engines/types.ts";
 import { LabError } from "../errors.ts";
 import { tailOf } from "./log-tail.ts";
 import { StartupFailure, type LaunchRequest } from "./types.ts";
+import type { Rejected } from "./readiness.ts";
 
 /** Why waiting for readiness stopped, as every launcher sees it. */
-export type NotReady = "exited" | "timeout" | "aborted";
+export type NotReady = "exited" | "timeout" | "aborted" | Rejected;
 
 export function readLog(file: string): string {
   try {
@@ -29,6 +30,11 @@ export function failStartup(
   const tail = tailOf(log, 40);
   if (outcome === "aborted") return new StartupFailure("interrupted", tail, "interrupted while starting");
   if (outcome === "timeout") return new StartupFailure("startup_timeout", tail, ended.message ?? `not ready after ${req.startupTimeoutMs / 1000}s`);
+  if (typeof outcome === "object") {
+    const cause = req.engine.classifyLog(log) ?? "readiness_rejected";
+    const body = outcome.body.trim() ? `: ${outcome.body.trim().replace(/\s+/g, " ")}` : "";
+    return new StartupFailure(cause, tail, `${outcome.path} answered ${outcome.status} while starting, which is not a loading status${body}`);
+  }
   const cause = ended.cause ?? req.engine.classifyLog(log) ?? (ended.code === 127 ? "missing_binary" : "crashed");
   const why = headline(log);
   return new StartupFailure(cause, tail, (ended.message ?? `engine exited with code ${ended.code} before it was ready`) + (why ? `: ${why}` : ""));

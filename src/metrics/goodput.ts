@@ -1,4 +1,6 @@
 import type { RequestRecord } from "../client/types.ts";
+import type { Metric } from "./metric.ts";
+import { e2elMsOf, tpotMsOf, ttftMsOf } from "./request-times.ts";
 import type { Window } from "./throughput.ts";
 
 export interface Slo {
@@ -13,14 +15,18 @@ export function goodputReqS(records: readonly RequestRecord[], window: Window, s
   if (seconds <= 0) return undefined;
   let good = 0;
   for (const r of records) {
-    if (!r.ok || r.firstTokenNs === undefined) continue;
-    const ttft = (r.firstTokenNs - r.startNs) / 1e6;
-    const e2el = (r.endNs - r.startNs) / 1e6;
-    const tpot = r.outputTokens && r.outputTokens > 1 ? (r.endNs - r.firstTokenNs) / 1e6 / (r.outputTokens - 1) : 0;
+    const ttft = ttftMsOf(r);
+    if (ttft === undefined) continue;
     if (slo.ttft_ms !== undefined && ttft > slo.ttft_ms) continue;
-    if (slo.tpot_ms !== undefined && tpot > slo.tpot_ms) continue;
-    if (slo.e2el_ms !== undefined && e2el > slo.e2el_ms) continue;
+    if (slo.tpot_ms !== undefined && (tpotMsOf(r) ?? 0) > slo.tpot_ms) continue;
+    if (slo.e2el_ms !== undefined && (e2elMsOf(r) as number) > slo.e2el_ms) continue;
     good++;
   }
   return good / seconds;
 }
+
+/** Goodput needs SLOs (suite option `slo`); without them the column stays empty. */
+export const goodputMetric: Metric = {
+  columns: ["goodput_req_s"],
+  measure: (rep) => ({ goodput_req_s: Object.keys(rep.slo).length ? goodputReqS(rep.records, rep.window, rep.slo) : undefined }),
+};

@@ -1,11 +1,10 @@
 import type { RequestRecord } from "../client/types.ts";
+import { latencyMetric } from "./metric.ts";
+import { itlMsOf } from "./request-times.ts";
 
 /** Inter-token latency in ms: gaps between successive content chunks (per chunk), pooled across requests. */
 export function itlMs(records: readonly RequestRecord[]): number[] {
-  const out: number[] = [];
-  for (const r of records) {
-    if (!r.ok) continue;
-    for (let i = 1; i < r.chunkNs.length; i++) out.push((r.chunkNs[i] - r.chunkNs[i - 1]) / 1e6);
-  }
-  return out;
+  return records.flatMap(itlMsOf);
 }
+
+export const itlMetric = latencyMetric("itl_ms", (rep) => itlMs(rep.records));

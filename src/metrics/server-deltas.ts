@@ -1,6 +1,7 @@
 import type { MetricSamples } from "../client/server-metrics.ts";
 
-/** Server-side columns of points.csv, from /metrics scraped around a scenario. */
+/** Server-side columns of points.csv, from /metrics scraped around a scenario. Gauges are the largest over the
+ * engine's label sets (engines, data-parallel ranks) and over every scrape: `_max` in the name says so. */
 export interface ServerDeltas {
   server_prefix_hit_ratio?: number;
   server_prefix_queries?: number;
@@ -22,18 +23,24 @@ const NAMES = {
   },
 } as const;
 
+export const SERVER_COLUMNS = [
+  "server_prefix_hit_ratio", "server_prefix_queries", "server_prefix_hits", "server_preemptions", "server_queue_max", "server_kv_usage_max",
+] as const;
+
+/** A counter's growth over the scenario, summed over label sets (counters add up across engines). */
 function delta(before: MetricSamples, after: MetricSamples, name: string): number | undefined {
-  const a = after.get(name);
+  const a = after.total(name);
   if (a === undefined) return undefined;
   // A counter that went down means the server restarted: count from zero.
-  const b = before.get(name) ?? 0;
+  const b = before.total(name) ?? 0;
   return a >= b ? a - b : a;
 }
 
+/** A gauge's largest value over every label set and every scrape (never a sum across label sets). */
 function maxOf(samples: readonly MetricSamples[], name: string): number | undefined {
   let max: number | undefined;
   for (const s of samples) {
-    const v = s.get(name);
+    const v = s.max(name);
     if (v !== undefined) max = Math.max(max ?? -Infinity, v);
   }
   return max;

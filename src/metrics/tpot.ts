@@ -1,11 +1,10 @@
 import type { RequestRecord } from "../client/types.ts";
+import { latencyMetric } from "./metric.ts";
+import { each, tpotMsOf } from "./request-times.ts";
 
 /** Time per output token after the first, per request, in ms: (E2EL - TTFT) / (output_tokens - 1), when > 1 token. */
 export function tpotMs(records: readonly RequestRecord[]): number[] {
-  const out: number[] = [];
-  for (const r of records) {
-    if (!r.ok || r.firstTokenNs === undefined || r.outputTokens === undefined || r.outputTokens <= 1) continue;
-    out.push((r.endNs - r.firstTokenNs) / 1e6 / (r.outputTokens - 1));
-  }
-  return out;
+  return each(records, tpotMsOf);
 }
+
+export const tpotMetric = latencyMetric("tpot_ms", (rep) => tpotMs(rep.records), { spread: ["tpot_ms_mean"] });

@@ -1,8 +1,10 @@
 import type { RequestRecord } from "../client/types.ts";
+import { latencyMetric } from "./metric.ts";
+import { each, ttftMsOf } from "./request-times.ts";
 
 /** Time to first token per successful request, in ms: first content chunk minus request start. */
 export function ttftMs(records: readonly RequestRecord[]): number[] {
-  const out: number[] = [];
-  for (const r of records) if (r.ok && r.firstTokenNs !== undefined) out.push((r.firstTokenNs - r.startNs) / 1e6);
-  return out;
+  return each(records, ttftMsOf);
 }
+
+export const ttftMetric = latencyMetric("ttft_ms", (rep) => ttftMs(rep.records), { interval: ["ttft_ms_p50"], spread: ["ttft_ms_p50"] });

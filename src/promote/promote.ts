@@ -13,6 +13,7 @@ import { gridOf, productionEngine, renderLaunch } from "./launch.ts";
 import { profileDoc } from "./profile.ts";
 import { serveScript } from "./serve-script.ts";
 import { preferTuneWinner, readTune } from "./tune-choice.ts";
+import { redactText } from "../util/secrets.ts";
 
 export interface PromoteOptions {
   objective?: string;
@@ -58,7 +59,7 @@ export function promote(runDir: string, opts: PromoteOptions = {}): PromoteResul
   const dir = join(run.dir, "production");
   mkdirSync(dir, { recursive: true });
   const written = Object.entries(files).map(([file, text]) => {
-    writeFileSync(join(dir, file), text);
+    writeFileSync(join(dir, file), redactText(text));
     return join(dir, file);
   });
   chmodSync(join(dir, "serve.sh"), 0o755);

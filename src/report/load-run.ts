@@ -14,6 +14,7 @@ export interface RunRow {
   failure: string;
   suite: string;
   scenario: string;
+  /** The concurrency the scenario ran at (`scenario_concurrency`; in runs before schema 2, the `concurrency` column). */
   concurrency?: number;
   /** Every grid parameter of the point, in matrix order (missing ones left out). */
   params: Record<string, Value>;
@@ -57,7 +58,7 @@ export interface LoadedRun {
   rows: RunRow[];
 }
 
-const TEXT_COLUMNS = new Set(["point_id", "status", "failure", "suite", "scenario", "path", "failure_detail", "engine", "launcher", "server_id", "started_at", "ended_at"]);
+const TEXT_COLUMNS = new Set(["point_id", "status", "failure", "suite", "scenario", "path", "failure_detail", "engine", "launcher", "server_id", "started_at", "ended_at", "tokens_source"]);
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 export function typedCell(text: string | undefined, column: string): Value | undefined {
@@ -79,7 +80,7 @@ export function loadRun(dir: string): LoadedRun {
   const paramNames = manifest.param_names ?? inferParams(columns);
   const clientParams = manifest.client_params ?? paramNames.filter(isClientParam);
   const serverParams = manifest.server_params ?? paramNames.filter((n) => !clientParams.includes(n));
-  const rows = records.map((record) => toRow(record, columns, paramNames));
+  const rows = records.map((record) => toRow(upgrade(record, manifest.schema_version), columns, paramNames));
   const grid = manifest.grid ?? {};
   return {
     dir: abs, name: basename(abs), gridName: manifest.grid_name ?? String(grid.name ?? basename(abs)),
@@ -114,12 +115,21 @@ function headerOf(file: string): string[] {
   return rows[0] ?? [];
 }
 
+/**
+ * Reads a row of an older schema with today's column meanings: before schema 2, `concurrency` and `requests`
+ * held what the scenario ran (now `scenario_concurrency` and `requests_sent`).
+ */
+function upgrade(record: Record<string, string>, schemaVersion: number): Record<string, string> {
+  if (schemaVersion >= 2) return record;
+  return { ...record, scenario_concurrency: record.concurrency ?? "", requests_sent: record.requests ?? "" };
+}
+
 function toRow(record: Record<string, string>, columns: string[], paramNames: string[]): RunRow {
   const values: Record<string, Value | undefined> = {};
-  for (const c of columns) values[c] = typedCell(record[c], c);
+  for (const c of new Set([...columns, "scenario_concurrency", "requests_sent"])) values[c] = typedCell(record[c], c);
   const params: Record<string, Value> = {};
   for (const p of paramNames) if (values[p] !== undefined) params[p] = values[p] as Value;
-  const concurrency = values.concurrency;
+  const concurrency = values.scenario_concurrency;
   return {
     pointId: String(values.point_id ?? ""), status: values.status === "failed" ? "failed" : "ok",
     failure: String(values.failure ?? ""), suite: String(values.suite ?? ""), scenario: String(values.scenario ?? ""),

@@ -1,5 +1,6 @@
 import { badInput } from "../errors.ts";
-import { METRIC_COLUMNS } from "../results/columns.ts";
+import { metricColumns } from "../metrics/registry.ts";
+import { SERVER_COLUMNS } from "../metrics/server-deltas.ts";
 import { lowerIsBetter } from "./scenario.ts";
 
 export interface Objective {
@@ -20,7 +21,11 @@ export interface Slo {
   limit: number;
 }
 
-const NUMERIC_METRICS = new Set<string>(METRIC_COLUMNS.filter((c) => !["suite", "scenario", "path", "spread_flag"].includes(c)));
+/** Numbers a run can be ranked on: every registered metric, the server's, and the scenario's (plus whatever else a run's CSV holds). */
+const NUMERIC_METRICS = new Set<string>([
+  ...metricColumns().filter((c) => !["spread_flag", "tokens_source"].includes(c)), ...SERVER_COLUMNS,
+  "startup_s", "scenario_concurrency", "repetitions",
+]);
 
 function checkMetric(metric: string, where: string, columns?: readonly string[]): void {
   if (NUMERIC_METRICS.has(metric) || columns?.includes(metric)) return;

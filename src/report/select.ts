@@ -72,9 +72,9 @@ export function selectWinner(run: LoadedRun, opts: SelectOptions = {}): Selectio
   return { objective, scenario, latencyMetric, slos, evaluated, front, winner: ranked[0], runnerUp: ranked[1] };
 }
 
-/** The first scenario where every request errored (an ok row that measured nothing), if any. */
+/** The first scenario where every request errored (an ok row of a run before schema 2 that measured nothing), if any. */
 function allErrored(c: Candidate): string | undefined {
-  const row = c.rows.find((r) => r.status === "ok" && (metricOf(r, "requests") ?? 0) > 0 && (metricOf(r, "errors") ?? 0) >= (metricOf(r, "requests") ?? 0));
+  const row = c.rows.find((r) => r.status === "ok" && (metricOf(r, "requests_sent") ?? 0) > 0 && (metricOf(r, "errors") ?? 0) >= (metricOf(r, "requests_sent") ?? 0));
   return row && `${row.suite}/${row.scenario}@c${row.concurrency}`;
 }
 

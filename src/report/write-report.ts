@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { failure, LabError } from "../errors.ts";
 import { packagePath } from "../util/paths.ts";
+import { redactText } from "../util/secrets.ts";
 import { decodeByParamCharts } from "./charts/decode-by-param.ts";
 import { heatmapChart } from "./charts/heatmap.ts";
 import { paretoChart } from "./charts/pareto-chart.ts";
@@ -33,7 +34,7 @@ export async function writeReport(runDir: string, outDir?: string, opts: ReportO
   const charts: Chart[] = [throughputChart(input), ttftColdWarmChart(input), ...decodeByParamCharts(input), heatmapChart(input), paretoChart(input), searchChart(input)];
   const files: string[] = [];
   const write = (name: string, text: string) => {
-    writeFileSync(join(out, name), text);
+    writeFileSync(join(out, name), redactText(text));
     files.push(join(out, name));
   };
   for (const chart of charts.filter((c) => c.spec)) {

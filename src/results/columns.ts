@@ -1,30 +1,19 @@
 import { z } from "zod";
 
 /**
- * The points.csv contract. Column order is stable: LEADING, then one column per grid parameter (named as in
- * the grid file, in matrix order), then METRIC_COLUMNS, then TRAILING. Columns are only ever added, never
- * renamed; readers join on names. Empty cell = not measured / not applicable.
+ * The points.csv contract. Column order: LEADING, then one column per grid parameter (named as in the grid
+ * file, in matrix order, always holding the point's own value), then SCENARIO_COLUMNS, the metrics'
+ * columns (metrics/registry.ts), the server's, the suites' own, then TRAILING; columns nobody declared are
+ * appended, never dropped. Columns are only ever added, never renamed; readers join on names and read the
+ * meaning of a column from the manifest's schema_version. Empty cell = not measured / not applicable.
  */
 export const LEADING_COLUMNS = ["point_id", "status", "failure"] as const;
 
-export const METRIC_COLUMNS = [
-  "suite", "scenario", "path", "concurrency", "requests", "errors", "repetitions",
-  "ttft_ms_mean", "ttft_ms_p50", "ttft_ms_p90", "ttft_ms_p99",
-  "tpot_ms_mean", "tpot_ms_p50", "tpot_ms_p99",
-  "itl_ms_mean", "itl_ms_p50", "itl_ms_p99",
-  "e2el_ms_mean", "e2el_ms_p50", "e2el_ms_p99",
-  "request_s", "output_tok_s", "output_tok_s_peak", "total_tok_s", "goodput_req_s",
-  "per_user_output_tok_s", "gate_wait_ms_mean",
-  "prompt_tokens_mean", "output_tokens_mean", "cached_tokens_mean",
-  "output_tok_s_ci_low", "output_tok_s_ci_high", "ttft_ms_p50_ci_low", "ttft_ms_p50_ci_high", "spread_flag",
-  "server_prefix_hit_ratio", "server_prefix_queries", "server_prefix_hits", "server_preemptions",
-  "server_queue_max", "server_kv_usage_max",
-  "startup_s",
-  "server_prompt_ms_mean", "tool_calls_ok", "cache_reset",
-  "proxy_added_ttft_ms", "proxy_added_itl_ms",
-  "ttft_ms_p95", "tpot_ms_p95", "slo_met", "oversaturated",
-  "capacity_sessions", "capacity_sessions_ci_low", "capacity_sessions_ci_high",
-] as const;
+/** What the scenario was, and the concurrency it actually ran at (a `concurrency` parameter stays the point's). */
+export const SCENARIO_COLUMNS = ["suite", "scenario", "path", "scenario_concurrency", "repetitions"] as const;
+
+/** Columns of the scenario around the request metrics: how long the engine took to start, whether the cache was reset. */
+export const SCENARIO_TAIL_COLUMNS = ["startup_s", "cache_reset"] as const;
 
 export const TRAILING_COLUMNS = [
   "failure_detail", "engine", "launcher", "server_id", "simulated", "time_scale", "started_at", "ended_at",
@@ -33,19 +22,26 @@ export const TRAILING_COLUMNS = [
 export type Cell = string | number | boolean | undefined;
 export type PointRow = Record<string, Cell>;
 
-export function pointColumns(paramNames: readonly string[]): string[] {
-  return [...new Set([...LEADING_COLUMNS, ...paramNames, ...METRIC_COLUMNS, ...TRAILING_COLUMNS])];
+/** Every column a lab run writes, in order: parameters, then `measured` (metrics, server and suite columns). */
+export function pointColumns(paramNames: readonly string[], measured: readonly string[] = []): string[] {
+  return [...new Set([...LEADING_COLUMNS, ...paramNames, ...SCENARIO_COLUMNS, ...measured, ...SCENARIO_TAIL_COLUMNS, ...TRAILING_COLUMNS])];
 }
 
 /** requests.csv: one row per request with raw timings (integer nanoseconds relative to the run's epoch). */
 export const REQUEST_COLUMNS = [
   "point_id", "suite", "scenario", "repetition", "request_index", "ok", "error", "concurrency",
   "gate_wait_ns", "start_ns", "first_token_ns", "end_ns", "chunks", "itl_ns_mean",
-  "prompt_tokens", "output_tokens", "cached_tokens",
+  "prompt_tokens", "output_tokens", "cached_tokens", "tokens_source",
 ] as const;
 
-/** manifest.json: schema_version is bumped when columns are added. */
-export const MANIFEST_SCHEMA_VERSION = 1;
+/**
+ * manifest.json's schema_version, bumped when what a column means changes:
+ * - 0: manifests written before the field existed;
+ * - 1: `concurrency` and `requests` hold what the scenario ran (overwriting a grid parameter of that name);
+ * - 2: parameter columns always hold the point's values; what the scenario ran is in `scenario_concurrency`
+ *   and `requests_sent`; a scenario in which every request failed is a failed row (`requests_failed`).
+ */
+export const MANIFEST_SCHEMA_VERSION = 2;
 
 export const ManifestSchema = z.object({
   schema_version: z.number().int(),

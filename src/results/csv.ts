@@ -3,7 +3,7 @@ import { stringify } from "csv-stringify/sync";
 import { parse } from "csv-parse/sync";
 import type { Cell } from "./columns.ts";
 
-/** Numbers keep up to 6 significant decimals so files stay readable and diffs stable. */
+/** Non-integers keep 8 significant digits (trailing zeros dropped) so files stay readable and diffs stable. */
 function cell(value: Cell): string {
   if (value === undefined) return "";
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(8)));

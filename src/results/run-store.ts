@@ -1,9 +1,15 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeAtomic } from "./atomic.ts";
-import { REQUEST_COLUMNS, pointColumns, ManifestSchema, type Manifest, type PointRow } from "./columns.ts";
+import { REQUEST_COLUMNS, pointColumns, type Manifest, type PointRow } from "./columns.ts";
 import { readCsv, toCsv } from "./csv.ts";
-import { badInput } from "../errors.ts";
+import { redactText } from "../util/secrets.ts";
+
+function redactRow(row: PointRow): PointRow {
+  const out: PointRow = {};
+  for (const [key, value] of Object.entries(row)) out[key] = typeof value === "string" ? redactText(value) : value;
+  return out;
+}
 
 /**
  * A run directory: points.csv, requests.csv, manifest.json, logs/. Rows of a point are written once the point
@@ -17,14 +23,16 @@ export class RunStore {
   private rows: PointRow[] = [];
   private readonly columns: string[];
 
+  /** `measured`: the metric, server and suite columns, placed between the parameters and the trailing columns. */
   constructor(
     readonly dir: string,
     paramNames: readonly string[],
+    measured: readonly string[] = [],
   ) {
     this.pointsFile = join(dir, "points.csv");
     this.requestsFile = join(dir, "requests.csv");
     this.manifestFile = join(dir, "manifest.json");
-    this.columns = pointColumns(paramNames);
+    this.columns = pointColumns(paramNames, measured);
     mkdirSync(this.logsDir, { recursive: true });
   }
 
@@ -47,15 +55,25 @@ export class RunStore {
     return done;
   }
 
-  /** Records every row of one finished point (ok or failed). */
-  commitPoint(rows: PointRow[], requests: PointRow[]): void {
+  /** Records every row of one finished point (ok or failed), secrets redacted from every text cell. */
+  commitPoint(rawRows: PointRow[], rawRequests: PointRow[]): void {
+    const rows = rawRows.map(redactRow);
+    const requests = rawRequests.map(redactRow);
     if (requests.length) {
       const header = existsSync(this.requestsFile) ? "" : toCsv(REQUEST_COLUMNS, []);
       const body = toCsv(REQUEST_COLUMNS, requests).split("\n").slice(1).join("\n");
       appendFileSync(this.requestsFile, header + body);
     }
     this.rows.push(...rows);
-    writeAtomic(this.pointsFile, toCsv(this.columns, this.rows));
+    writeAtomic(this.pointsFile, toCsv(this.header(), this.rows));
+  }
+
+  /** The declared columns, then any column a row carries that nobody declared (never silently dropped). */
+  private header(): string[] {
+    const known = new Set(this.columns);
+    const extra = new Set<string>();
+    for (const row of this.rows) for (const key of Object.keys(row)) if (!known.has(key)) extra.add(key);
+    return [...this.columns, ...extra];
   }
 
   allRows(): PointRow[] {
@@ -63,11 +81,15 @@ export class RunStore {
   }
 
   writeManifest(manifest: Manifest): void {
-    writeAtomic(this.manifestFile, JSON.stringify(manifest, null, 2) + "\n");
+    writeAtomic(this.manifestFile, redactText(JSON.stringify(manifest, null, 2)) + "\n");
   }
 
-  readManifest(): Manifest {
-    if (!existsSync(this.manifestFile)) throw badInput(`${this.manifestFile}: no manifest`, "is this a run directory written by `bench grid`?");
-    return ManifestSchema.parse(JSON.parse(readFileSync(this.manifestFile, "utf8")));
+  /** Rewrites an engine's log (once the engine is stopped) without any secret the run knows of or can recognise. */
+  redactLog(serverId: string): void {
+    const file = this.logFile(serverId);
+    if (!existsSync(file)) return;
+    const text = readFileSync(file, "utf8");
+    const clean = redactText(text);
+    if (clean !== text) writeAtomic(file, clean);
   }
 }

@@ -8,10 +8,9 @@ export { startSimServer, SimExit, type SimServer, type StartSimServerOptions } f
 export { loadHardwareProfile, listProfiles, DEFAULT_PROFILE, type HardwareProfile } from "./profile.ts";
 export { countTokens, tokenize } from "./text/tokenizer.ts";
 
-/**
+/*
  * Time scale: `--time-scale K` runs the model K times faster than real time. Every time the server reports (log
  * timestamps, `created`, metrics, durations in log lines) is already real-time-equivalent, but a client measures
  * wall time: multiply client-measured durations by K (divide rates by K) to get real-time-equivalent figures.
  * The server reveals K in the `x-sim-time-scale` header of every response and in `GET /version` (`sim.time_scale`).
  */
-export const SIM_TIME_SCALE_HEADER = "x-sim-time-scale";

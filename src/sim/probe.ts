@@ -2,15 +2,14 @@ import { request } from "undici";
 import { onChatData } from "../client/openai-chat.ts";
 import { streamRequest } from "../client/stream-request.ts";
 import { monotonicClock, type ToolCall } from "../client/types.ts";
+import { e2elMsOf, tpotMsOf, ttftMsOf } from "../metrics/request-times.ts";
 
 /** One streamed request measured by the lab's own client, converted to real-time-equivalent seconds. */
 export interface StreamMeasurement {
   readonly status: number;
-  /** First chunk carrying content, minus the moment the request was sent. */
+  /** TTFT, E2EL and TPOT by the lab's own formulas (metrics/request-times.ts); NaN where undefined. */
   readonly ttftS: number;
-  /** Last content chunk minus start. */
   readonly e2eS: number;
-  /** (e2e - ttft) / (completion_tokens - 1). */
   readonly tpotS: number;
   readonly chunks: number;
   readonly usage: { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens: number } } | undefined;
@@ -44,15 +43,14 @@ export async function measureStream(baseUrl: string, path: string, body: Record<
   const payload = JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } });
   const r = await streamRequest(`${baseUrl}${path}`, headers, payload, monotonicClock(), {}, (rec, data, _event, now) => onChatData(data, now, rec, state));
   const scale = r.simClock ? 1 : serverScale; // stamped streams are timed on the simulator's clock already
-  const ttftS = (((r.firstTokenNs ?? r.endNs) - r.startNs) / 1e9) * scale;
-  const e2eS = ((r.endNs - r.startNs) / 1e9) * scale;
+  const seconds = (ms: number | undefined) => (ms === undefined ? NaN : (ms / 1000) * scale);
   const outputs = r.outputTokens ?? 0;
   const usage = r.outputTokens === undefined ? undefined : {
     prompt_tokens: r.promptTokens ?? 0, completion_tokens: outputs,
     ...(r.cachedTokens !== undefined ? { prompt_tokens_details: { cached_tokens: r.cachedTokens } } : {}),
   };
   return {
-    status: Number(/^HTTP (\d+)/.exec(r.error ?? "")?.[1] ?? 200), ttftS, e2eS, tpotS: outputs > 1 ? (e2eS - ttftS) / (outputs - 1) : NaN,
+    status: Number(/^HTTP (\d+)/.exec(r.error ?? "")?.[1] ?? 200), ttftS: seconds(ttftMsOf(r)), e2eS: seconds(e2elMsOf(r)), tpotS: seconds(tpotMsOf(r)),
     chunks: r.chunkNs.length, usage, text: state.text, finishReason: r.finishReason, toolCalls: state.tools.filter(Boolean), timeScale: serverScale,
   };
 }

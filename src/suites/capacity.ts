@@ -48,6 +48,8 @@ export const capacitySuite: Suite<Options> = {
   kind: "capacity",
   description: "largest number of concurrent Claude-Code-shaped sessions within p95 TTFT and TPOT SLOs (probe 1, 2, 4, ... then bisect)",
   options: Options,
+  clientParams: {},
+  columns: ["ttft_ms_p95", "tpot_ms_p95", "slo_met", "oversaturated", "capacity_sessions", "capacity_sessions_ci_low", "capacity_sessions_ci_high"],
   async run(ctx, opts) {
     const reps = repetitionsOf(ctx, opts);
     const slo: CapacitySlo = opts.slo;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { newSalt, sizedUserPrompt } from "./prompt.ts";
-import { commonOptions, fromClient, repetitionsOf } from "./options.ts";
+import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { runScenario } from "./scenario.ts";
 import { plainRequest } from "./send.ts";
 import { runRequests } from "./user-lanes.ts";
@@ -30,14 +30,8 @@ export const chatSuite: Suite<Options> = {
   kind: "chat",
   description: "N streaming chat requests at a fixed prompt and output size, at a given concurrency",
   options: Options,
-  async run(ctx, raw) {
-    const opts = {
-      ...raw,
-      requests: fromClient(ctx, "requests") ?? raw.requests,
-      prompt_tokens: fromClient(ctx, "prompt_tokens") ?? raw.prompt_tokens,
-      output_tokens: fromClient(ctx, "output_tokens") ?? raw.output_tokens,
-      concurrency: fromClient(ctx, "concurrency") ?? raw.concurrency,
-    };
+  clientParams: sameNamed("requests", "prompt_tokens", "output_tokens", "concurrency"),
+  async run(ctx, opts) {
     const outcome = await runScenario(ctx, {
       name: `p${opts.prompt_tokens}-o${opts.output_tokens}`,
       concurrency: opts.concurrency,

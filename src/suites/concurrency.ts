@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { plainRequests } from "./chat.ts";
-import { commonOptions, fromClient, repetitionsOf } from "./options.ts";
+import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { runScenario } from "./scenario.ts";
 import { runRequests } from "./user-lanes.ts";
 import type { ScenarioOutcome, Suite } from "./types.ts";
@@ -21,11 +21,10 @@ export const concurrencySuite: Suite<Options> = {
   kind: "concurrency",
   description: "N simultaneous users: aggregate and per-user output tok/s and TTFT under load, per level",
   options: Options,
+  // `requests` is not honoured: a level sends levels x requests_per_user, which one total cannot say.
+  clientParams: { ...sameNamed("prompt_tokens", "output_tokens"), concurrency: (value) => ({ levels: [value] }) },
   async run(ctx, opts) {
-    const pinned = fromClient(ctx, "concurrency");
-    const levels = pinned ? [pinned] : opts.levels;
-    const prompt = fromClient(ctx, "prompt_tokens") ?? opts.prompt_tokens;
-    const output = fromClient(ctx, "output_tokens") ?? opts.output_tokens;
+    const { levels, prompt_tokens: prompt, output_tokens: output } = opts;
     const outcomes: ScenarioOutcome[] = [];
     for (const level of levels) {
       outcomes.push(await runScenario(ctx, {

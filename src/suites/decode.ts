@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { plainRequests } from "./chat.ts";
-import { commonOptions, fromClient, repetitionsOf } from "./options.ts";
+import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { runScenario } from "./scenario.ts";
 import { runRequests } from "./user-lanes.ts";
 import type { Suite } from "./types.ts";
@@ -21,9 +21,10 @@ export const decodeSuite: Suite<Options> = {
   kind: "decode",
   description: "single-user decode speed: one request at a time, fixed output length (ignore_eos)",
   options: Options,
+  // `concurrency` is not honoured: this suite is single-user by definition (the concurrency suite varies it).
+  clientParams: sameNamed("prompt_tokens", "output_tokens", "requests"),
   async run(ctx, opts) {
-    const output = fromClient(ctx, "output_tokens") ?? opts.output_tokens;
-    const prompt = fromClient(ctx, "prompt_tokens") ?? opts.prompt_tokens;
+    const { output_tokens: output, prompt_tokens: prompt } = opts;
     const outcome = await runScenario(ctx, {
       name: `o${output}`,
       concurrency: 1,

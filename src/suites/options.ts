@@ -1,5 +1,8 @@
 import { z } from "zod";
-import type { SuiteContext } from "./types.ts";
+import { badInput } from "../errors.ts";
+import { isSuiteClientParam, type SuiteClientParam } from "../grid/params.ts";
+import type { ParamValue } from "../grid/schema.ts";
+import type { Suite, SuiteContext } from "./types.ts";
 
 /** User SLOs for goodput: a request is good when it meets every limit given. */
 export const SloOption = z.strictObject({
@@ -21,8 +24,19 @@ export function repetitionsOf(ctx: SuiteContext, opts: { repetitions?: number })
   return opts.repetitions ?? ctx.repetitions;
 }
 
-/** Client-level grid parameters (e.g. `concurrency`) override the suite option of the same name. */
-export function fromClient(ctx: SuiteContext, name: string): number | undefined {
-  const v = ctx.client[name];
-  return typeof v === "number" ? v : undefined;
+/** clientParams for parameters that set the option of the same name. */
+export function sameNamed(...names: SuiteClientParam[]): Suite["clientParams"] {
+  return Object.fromEntries(names.map((name) => [name, (value: ParamValue) => ({ [name]: value })]));
+}
+
+/** The options a point's client-level parameters set for this suite (`path` is the lab's, not the suite's). */
+export function clientOverrides(suite: Pick<Suite, "kind" | "clientParams">, client: Record<string, ParamValue>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(client)) {
+    if (!isSuiteClientParam(name)) continue;
+    const set = suite.clientParams[name];
+    if (!set) throw badInput(`suite '${suite.kind}' does not honour client parameter '${name}'`, `it honours: ${Object.keys(suite.clientParams).join(", ") || "none"}`);
+    Object.assign(out, set(value));
+  }
+  return out;
 }

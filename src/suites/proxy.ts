@@ -8,7 +8,7 @@ import { mean, percentile } from "../metrics/percentile.ts";
 import { ttftMs } from "../metrics/ttft.ts";
 import type { Repetition } from "../metrics/summarize.ts";
 import { plainRequests } from "./chat.ts";
-import { commonOptions, repetitionsOf } from "./options.ts";
+import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { apiOf } from "./send.ts";
 import { openUserLanes } from "./user-lanes.ts";
 import type { ScenarioOutcome, Suite, SuiteContext } from "./types.ts";
@@ -40,6 +40,8 @@ export const proxySuite: Suite<Options> = {
   kind: "proxy",
   description: "added TTFT and per-chunk delay of the Claude-compatible proxy against direct, in the same run",
   options: Options,
+  clientParams: sameNamed("prompt_tokens", "output_tokens", "requests"),
+  columns: ["proxy_added_ttft_ms", "proxy_added_itl_ms"],
   async run(ctx, opts) {
     const engineUrl = ctx.target.directUrl ?? (apiOf(ctx.target) === "openai" ? ctx.target.baseUrl : undefined);
     if (!engineUrl) throw badInput("the proxy suite needs the engine's own URL", "run it from a grid, or `bench run` against the engine");

@@ -30,3 +30,8 @@ export function suiteFor(kind: string, where = "suite"): Suite<unknown> {
 export function suiteKinds(): string[] {
   return Object.keys(SUITES);
 }
+
+/** The points.csv columns suites add beyond the metrics', every suite's (so the header is the same for every grid). */
+export function suiteColumns(): string[] {
+  return [...new Set(Object.values(SUITES).flatMap((s) => (s as Suite<unknown>).columns ?? []))];
+}

@@ -2,6 +2,7 @@ import { streamMessages } from "../client/anthropic-messages.ts";
 import { streamChat } from "../client/openai-chat.ts";
 import type { StreamOptions } from "../client/stream-request.ts";
 import type { RequestRecord } from "../client/types.ts";
+import { countMissingUsage } from "./missing-usage.ts";
 import { toOpenAi } from "./workload/to-openai.ts";
 import type { MessagesRequest } from "./workload/types.ts";
 import type { Api, SuiteContext, Target } from "./types.ts";
@@ -11,8 +12,16 @@ export function apiOf(target: Target): Api {
   return target.api ?? (target.path === "proxy" || target.path === "native" ? "anthropic" : "openai");
 }
 
-/** Sends one workload request in the target's API (translated to OpenAI chat when needed). */
-export function sendRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs = 0, sim?: StreamOptions["sim"]): Promise<RequestRecord> {
+/**
+ * Sends one workload request in the target's API (translated to OpenAI chat when needed); a server that sent
+ * no usage has the tokens counted by its tokenizer afterwards (outside the timed request).
+ */
+export async function sendRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs = 0, sim?: StreamOptions["sim"]): Promise<RequestRecord> {
+  return countMissingUsage(ctx.target, req, await timedRequest(ctx, req, gateWaitNs, sim));
+}
+
+/** The timed request alone (token counting for servers without usage is the caller's, afterwards). */
+export function timedRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs: number, sim?: StreamOptions["sim"]): Promise<RequestRecord> {
   const opts = { gateWaitNs, signal: ctx.signal, sim };
   if (apiOf(ctx.target) === "anthropic") return streamMessages(ctx.target, req as unknown as Record<string, unknown>, ctx.clock, opts);
   return streamChat(ctx.target, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, opts);

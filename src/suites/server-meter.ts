@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { scrapeMetrics, type MetricSamples } from "../client/server-metrics.ts";
+import { MetricSamples, scrapeMetrics } from "../client/server-metrics.ts";
 import { addDeltas, serverDeltas, type ServerDeltas } from "../metrics/server-deltas.ts";
 import type { Cell } from "../results/columns.ts";
 import { SIM_KV_MAX_METRIC, SIM_QUEUE_MAX_METRIC, SIM_WATERMARK_HEADER } from "../util/sim-clock-protocol.ts";
@@ -54,14 +54,17 @@ export class ServerMeter {
 
   private scrape(): Promise<MetricSamples | undefined> {
     const headers: Record<string, string> = this.target.simClock ? { [SIM_WATERMARK_HEADER]: this.watermark } : {};
-    return scrapeMetrics(this.target.directUrl ?? this.target.baseUrl, 5000, headers);
+    return scrapeMetrics(this.target.directUrl ?? this.target.baseUrl, this.target.apiKey, 5000, headers);
   }
 
   /** The simulator's maxima since the previous scrape, as a sample of the gauges they stand for. */
   private watermarkSample(kind: "vllm" | "llamacpp", after: MetricSamples): MetricSamples[] {
-    const queue = after.get(SIM_QUEUE_MAX_METRIC);
-    const kv = after.get(SIM_KV_MAX_METRIC);
+    const queue = after.max(SIM_QUEUE_MAX_METRIC);
+    const kv = after.max(SIM_KV_MAX_METRIC);
     if (kind !== "vllm" || queue === undefined || kv === undefined) return [];
-    return [new Map([["vllm:num_requests_waiting", queue], ["vllm:kv_cache_usage_perc", kv]])];
+    const sample = new MetricSamples();
+    sample.add("vllm:num_requests_waiting", queue);
+    sample.add("vllm:kv_cache_usage_perc", kv);
+    return [sample];
   }
 }

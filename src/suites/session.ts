@@ -2,7 +2,7 @@ import { z } from "zod";
 import { resetPrefixCache } from "../client/cache-reset.ts";
 import type { Repetition } from "../metrics/summarize.ts";
 import { sizedSession } from "./claude-code-requests.ts";
-import { commonOptions, repetitionsOf } from "./options.ts";
+import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { ServerMeter } from "./server-meter.ts";
 import { openUserLanes } from "./user-lanes.ts";
 import type { ScenarioOutcome, Suite } from "./types.ts";
@@ -27,6 +27,8 @@ export const sessionSuite: Suite<Options> = {
   kind: "session",
   description: "replay of a multi-turn Claude-Code-shaped session: TTFT per turn as the context grows",
   options: Options,
+  // Neither `requests` (a session is its turns) nor `concurrency` (one user replays it) applies.
+  clientParams: sameNamed("prompt_tokens", "output_tokens"),
   async run(ctx, opts) {
     const reps = repetitionsOf(ctx, opts);
     const turns = Array.from({ length: opts.turns }, () => ({ meter: new ServerMeter(ctx.target), reps: [] as Repetition[] }));

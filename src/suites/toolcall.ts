@@ -2,7 +2,7 @@ import { z } from "zod";
 import { toolCallsOkRatio } from "../metrics/tool-calls.ts";
 import { acrossRepetitions } from "../metrics/repetitions.ts";
 import { sizedSession } from "./claude-code-requests.ts";
-import { commonOptions, repetitionsOf } from "./options.ts";
+import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { runScenario } from "./scenario.ts";
 import { apiOf } from "./send.ts";
 import { runRequests } from "./user-lanes.ts";
@@ -34,6 +34,8 @@ export const toolcallSuite: Suite<Options> = {
   kind: "toolcall",
   description: "round trip to a complete, forced tool call on a Claude-Code-shaped prompt; tool_calls_ok = parsable share",
   options: Options,
+  clientParams: sameNamed("prompt_tokens", "output_tokens", "requests"),
+  columns: ["tool_calls_ok"],
   async run(ctx, opts) {
     const outcome = await runScenario(ctx, {
       name: `tool-${opts.tool}`,

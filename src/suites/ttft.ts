@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { newCch, sizedSession } from "./claude-code-requests.ts";
-import { commonOptions, repetitionsOf } from "./options.ts";
+import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { runScenario, type Measure } from "./scenario.ts";
 import { runRequests } from "./user-lanes.ts";
 import type { ScenarioOutcome, Suite, SuiteContext } from "./types.ts";
@@ -46,6 +46,8 @@ export const ttftSuite: Suite<Options> = {
   kind: "ttft",
   description: "TTFT of a Claude-Code-shaped prompt: cold (unique prefix), warm (shared prefix), billing (rotating cch)",
   options: Options,
+  // `concurrency` is not honoured: TTFT is measured one request at a time, so it is never queueing.
+  clientParams: sameNamed("prompt_tokens", "output_tokens", "requests"),
   async run(ctx, opts) {
     const outcomes: ScenarioOutcome[] = [];
     for (const scenario of opts.scenarios) {

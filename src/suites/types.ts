@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Capabilities, EngineKind } from "../engines/types.ts";
-import type { Params } from "../grid/expand.ts";
+import type { ParamValue } from "../grid/schema.ts";
+import type { SuiteClientParam } from "../grid/params.ts";
 import type { Clock } from "../client/types.ts";
 import type { Repetition } from "../metrics/summarize.ts";
 import type { Slo } from "../metrics/goodput.ts";
@@ -23,7 +24,7 @@ export interface Target {
   directUrl?: string;
   /** Which API suites speak: OpenAI chat, or Anthropic Messages; default from `path` (proxy/native = anthropic). */
   api?: Api;
-  /** Wall time is divided by this to report real-time equivalents (simulator's --time-scale); 1 otherwise. */
+  /** The simulator's --time-scale K (it runs K times faster): wall times are multiplied by K to report real-time equivalents; 1 otherwise. */
   timeScale: number;
   /**
    * The engine is the lab's simulator and its stream stamps reach the client (direct or native path): requests
@@ -34,8 +35,6 @@ export interface Target {
 
 export interface SuiteContext {
   target: Target;
-  /** Client-level parameters of the point (e.g. concurrency), overriding suite options of the same name. */
-  client: Params;
   repetitions: number;
   clock: Clock;
   signal: AbortSignal;
@@ -58,5 +57,13 @@ export interface Suite<O = unknown> {
   description: string;
   /** zod schema of the suite's options (grid `suites[].options`, `suites/<kind>.yaml`). */
   options: z.ZodType<O>;
+  /**
+   * The client-level grid parameters this suite honours, each mapped to the options it sets (e.g. concurrency
+   * -> `{ levels: [v] }`). A grid whose matrix varies one the suite lacks is refused at load time: points that
+   * differ only in it would measure the same thing under different labels.
+   */
+  clientParams: Partial<Record<SuiteClientParam, (value: ParamValue) => Record<string, unknown>>>;
+  /** points.csv columns this suite adds beyond the metrics' (e.g. tool_calls_ok). */
+  columns?: readonly string[];
   run(ctx: SuiteContext, options: O): Promise<ScenarioOutcome[]>;
 }

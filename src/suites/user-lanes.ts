@@ -2,7 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { newLaneIds, openLanes, releaseLanes } from "../client/sim-clock.ts";
 import type { RequestRecord } from "../client/types.ts";
 import type { StreamOptions } from "../client/stream-request.ts";
-import { sendRequest } from "./send.ts";
+import { countMissingUsage } from "./missing-usage.ts";
+import { sendRequest, timedRequest } from "./send.ts";
 import type { SuiteContext } from "./types.ts";
 import type { MessagesRequest } from "./workload/types.ts";
 
@@ -79,16 +80,20 @@ function withSend(ctx: SuiteContext, lane: Omit<UserLane, "send">): UserLane {
 export async function runRequests(ctx: SuiteContext, requests: MessagesRequest[], concurrency: number): Promise<RequestRecord[]> {
   const records: RequestRecord[] = new Array(requests.length);
   const users = await openUserLanes(ctx, Math.min(concurrency, requests.length));
+  const counted: Array<Promise<void>> = [];
   let next = 0;
   await Promise.all(users.lanes.map(async (lane) => {
     try {
       while (next < requests.length && !ctx.signal.aborted) {
         const i = next++;
-        records[i] = await lane.send(requests[i], { queuedNs: users.startNs });
+        records[i] = await lane.call((gateWaitNs, sim) => timedRequest(ctx, requests[i], gateWaitNs, sim), { queuedNs: users.startNs });
+        // token counting (servers without usage) after the request, so it never delays the user's next one
+        counted.push(countMissingUsage(ctx.target, requests[i], records[i]).then((r) => void (records[i] = r)));
       }
     } finally {
       await lane.close();
     }
   }));
+  await Promise.all(counted);
   return records.filter(Boolean);
 }

@@ -1,13 +1,15 @@
 import { readiness } from "../client/server-probe.ts";
 import type { Clock } from "../client/types.ts";
 import { failure } from "../errors.ts";
+import { e2elMsOf, ttftMsOf } from "../metrics/request-times.ts";
 import { newSalt, sizedUserPrompt } from "./prompt.ts";
 import { plainRequest, sendRequest } from "./send.ts";
 import type { Target } from "./types.ts";
 
 /**
  * Polls until the server answers (/health 200, or /v1/models 200 where there is no /health); a refused
- * connection, 503 "Loading model" or any other status is "not yet". Throws a one-line failure at the deadline.
+ * connection or 503 "Loading model" is "not yet". Throws a one-line failure at the deadline, or at once on
+ * any other status (401, 404, 500: waiting would not change it).
  */
 export async function waitForServer(
   baseUrl: string, opts: { timeoutS: number; apiKey?: string; onStatus?: (line: string) => void; intervalMs?: number; signal?: AbortSignal },
@@ -18,6 +20,7 @@ export async function waitForServer(
   while (!opts.signal?.aborted) {
     const state = await readiness(baseUrl, opts.apiKey);
     if (state.ready) return;
+    if (state.rejected) throw failure(`${baseUrl} is not a server that will become ready: ${state.reason}`, "check --url and --api-key-env");
     last = state.reason;
     opts.onStatus?.(`waiting for ${baseUrl}: ${last} (${Math.round((Date.now() - started) / 1000)}s of ${opts.timeoutS}s)`);
     if (Date.now() >= deadline) break;
@@ -45,10 +48,10 @@ export async function warmupSizes(
   const results: WarmupResult[] = [];
   for (const size of [...sizes].sort((a, b) => a - b)) {
     const prompt = await sizedUserPrompt(target, size, newSalt());
-    const ctx = { target, client: {}, repetitions: 1, clock, signal, onPhase: () => {} };
+    const ctx = { target, repetitions: 1, clock, signal, onPhase: () => {} };
     const r = await sendRequest(ctx, plainRequest(target.model, prompt.text, 4));
     const result: WarmupResult = r.ok
-      ? { size, ok: true, promptTokens: r.promptTokens, ttftMs: ((r.firstTokenNs ?? r.endNs) - r.startNs) / 1e6, totalMs: (r.endNs - r.startNs) / 1e6 }
+      ? { size, ok: true, promptTokens: r.promptTokens, ttftMs: ttftMsOf(r), totalMs: e2elMsOf(r) }
       : { size, ok: false, error: r.error };
     results.push(result);
     onResult?.(result);

@@ -34,6 +34,8 @@ export interface EvaluateOptions {
   budget: string;
   simulate: boolean;
   timeScale: number;
+  /** Simulator hardware profile (default: the calibrated 2x RTX 4090). */
+  hardware?: string;
   out: string;
   progress: ProgressObserver;
   signal: AbortSignal;
@@ -53,7 +55,7 @@ export interface EvaluateOptions {
 export async function evaluateTuner(loaded: LoadedGrid, o: EvaluateOptions): Promise<Evaluation> {
   mkdirSync(o.out, { recursive: true });
   const cache = new Map<string, TrialResult>();
-  const common = { simulate: o.simulate, timeScale: o.timeScale, progress: o.progress, signal: o.signal, trialCache: cache };
+  const common = { simulate: o.simulate, timeScale: o.timeScale, hardware: o.hardware, progress: o.progress, signal: o.signal, trialCache: cache };
   const earlier = o.reuse ? readdirSync(o.out).filter((d) => d.startsWith("exhaustive")).flatMap((d) => readTrials(join(o.out, d))) : [];
   for (const t of earlier) cache.set(JSON.stringify([t.config, "full", loaded.grid.suites, loaded.grid.repetitions]), t);
   if (o.simulate && !earlier.length) {

@@ -26,7 +26,7 @@ function asRunRow(row: PointRow, paramNames: readonly string[]): RunRow {
   const params = Object.fromEntries(paramNames.filter((p) => row[p] !== undefined).map((p) => [p, row[p] as string | number | boolean]));
   return {
     pointId: String(row.point_id), status: row.status === "failed" ? "failed" : "ok", failure: String(row.failure ?? ""),
-    suite: String(row.suite ?? ""), scenario: String(row.scenario ?? ""), concurrency: num(row.concurrency), params, values: row,
+    suite: String(row.suite ?? ""), scenario: String(row.scenario ?? ""), concurrency: num(row.scenario_concurrency ?? row.concurrency), params, values: row,
   };
 }
 

@@ -10,15 +10,14 @@ import { monotonicClock } from "../client/types.ts";
 import { launcherFor } from "../launchers/registry.ts";
 import { stopAll } from "../launchers/reaper.ts";
 import type { ProgressObserver } from "../progress/observer.ts";
-import { MANIFEST_SCHEMA_VERSION, type Manifest } from "../results/columns.ts";
+import type { Manifest } from "../results/columns.ts";
+import { buildManifest, readManifest } from "../results/manifest.ts";
+import { measuredColumns } from "../lab/measured-columns.ts";
 import { readCsv, toCsv } from "../results/csv.ts";
 import { writeAtomic } from "../results/atomic.ts";
-import { gitCommit, hostInfo } from "../results/host.ts";
 import { RunStore } from "../results/run-store.ts";
 import { pointColumns } from "../results/columns.ts";
-import { SIM_HARDWARE_ENV } from "../engines/sim.ts";
 import { labVersion } from "../util/version.ts";
-import { packagePath } from "../util/paths.ts";
 import { parseBudget, describeBudget } from "./budget.ts";
 import { tuneObjective, type TuneObjective } from "./objective.ts";
 import { seededRng } from "./rng.ts";
@@ -69,25 +68,21 @@ export async function runTune(loaded: LoadedGrid, opts: TuneOptions): Promise<Tu
   if (!opts.resume && existsSync(join(outDir, "points.csv"))) throw badInput(`--out ${outDir} already holds a run`, "use --resume to continue it, or choose another --out");
   const paramNames = Object.keys(grid.matrix);
   const cached = opts.resume ? resumeFrom(outDir, loaded, paramNames) : [];
-  const stores = { full: new RunStore(outDir, paramNames), screen: new RunStore(join(outDir, "screen"), paramNames) };
+  const stores = { full: new RunStore(outDir, paramNames, measuredColumns()), screen: new RunStore(join(outDir, "screen"), paramNames, measuredColumns()) };
   if (opts.resume) {
     stores.full.resume();
     stores.screen.resume();
   }
   const engine = await resolveEngine(grid, loaded.file, { ...opts, onSetup: (line) => opts.progress.note(line) });
-  const timeScale = engine.simulated ? opts.timeScale ?? 1 : 1;
+  const timeScale = engine.simulation?.timeScale ?? 1;
   const configs = groupByServer(expandGrid(grid)).map((points): Config => ({ id: points[0].serverId, server: points[0].server, points }));
   const seed = opts.seed ?? 1;
   const settings = { strategy, budget: opts.budget ?? "35%", objective: objective.text, seed, slo: opts.slo ?? [], repetitions: opts.repetitions ?? 3 };
-  const manifest: Manifest = opts.resume ? stores.full.readManifest() : {
-    schema_version: MANIFEST_SCHEMA_VERSION, lab_version: labVersion(), git_commit: gitCommit(packagePath()),
-    grid_name: grid.name, grid_file: loaded.file, grid_sha256: loaded.sha256, grid, engine: engine.kind,
-    engine_version: await engineVersion(engine, labVersion()), engine_binary: engine.simulated ? undefined : engine.binary, model_path: engine.model,
-    launcher: grid.launcher.kind, simulated: engine.simulated, time_scale: engine.simulated ? timeScale : undefined,
-    sim_hardware: engine.simulated ? process.env[SIM_HARDWARE_ENV] ?? "glm-4.7-flash-awq-2x4090" : undefined,
-    param_names: paramNames, server_params: paramNames.filter((n) => !isClientParam(n)), client_params: paramNames.filter(isClientParam),
-    host: hostInfo(), started_at: new Date().toISOString(), points_total: expandGrid(grid).length,
-  };
+  const manifest: Manifest = opts.resume ? readManifest(join(outDir, "manifest.json")) : buildManifest({
+    gridName: grid.name, gridFile: loaded.file, gridSha256: loaded.sha256, grid, engine: engine.kind,
+    engineVersion: await engineVersion(engine, labVersion()), engineBinary: engine.simulated ? undefined : engine.binary,
+    modelPath: engine.model, launcher: grid.launcher.kind, simulation: engine.simulation, paramNames, pointsTotal: expandGrid(grid).length,
+  });
   stores.full.writeManifest({ ...manifest, ended_at: undefined });
   if (!opts.resume) writeFileSync(join(outDir, TUNE_JSON), JSON.stringify({ settings }, null, 2) + "\n");
   const ctx: TrialContext = {
@@ -175,7 +170,7 @@ function resumeFrom(dir: string, loaded: LoadedGrid, paramNames: string[]): Tria
   for (const file of [join(dir, "points.csv"), join(dir, "screen", "points.csv")]) {
     if (!existsSync(file)) continue;
     const kept = readCsv(file).filter((r) => finished.has(String(r.started_at)));
-    writeAtomic(file, toCsv(pointColumns(paramNames), kept));
+    writeAtomic(file, toCsv(pointColumns(paramNames, measuredColumns()), kept));
   }
   return trials;
 }

@@ -1,7 +1,6 @@
 import { badInput } from "../errors.ts";
 
 const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}/g;
-const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i;
 
 /** Expands `${NAME}` (required) and `${NAME:-default}` references from the caller's environment at launch time (never stored expanded). */
 export function expandEnv(env: Record<string, string>, source: NodeJS.ProcessEnv = process.env): Record<string, string> {
@@ -14,22 +13,4 @@ export function expandEnv(env: Record<string, string>, source: NodeJS.ProcessEnv
     });
   }
   return out;
-}
-
-/** For display and manifests: secret-looking values are replaced unless they are `${REF}` templates. */
-export function redactEnv(env: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    out[name] = SECRET_NAME.test(name) && !/^\$\{[^}]+\}$/.test(value) ? "<redacted>" : value;
-  }
-  return out;
-}
-
-/** Redacts the value after secret-bearing flags such as `--api-key`. */
-export function redactArgs(args: string[]): string[] {
-  return args.map((arg, i) => (i > 0 && /^--?(api[-_]key|hf[-_]token|token)$/i.test(args[i - 1]) ? "<redacted>" : arg));
-}
-
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
 }

@@ -6,7 +6,6 @@ import { runGrid } from "../../lab/run-grid.ts";
 import { summaryTable } from "../../lab/summary.ts";
 import { installSignalHandlers, stopAll } from "../../launchers/reaper.ts";
 import { createProgress, defaultProgressMode, type ProgressMode } from "../../progress/render.ts";
-import { SIM_HARDWARE_ENV, SIM_TIME_SCALE_ENV } from "../../engines/sim.ts";
 import { badInput } from "../../errors.ts";
 import { writeReport } from "../../report/write-report.ts";
 import { withSlurmFlags, type SlurmFlags } from "../../launchers/slurm-options.ts";
@@ -51,14 +50,12 @@ export function register(program: Command): void {
     .action(async (file: string, flags: GridFlags) => {
       const read = loadGrid(file);
       const loaded = { ...read, grid: withDockerFlags(withSlurmFlags(read.grid, flags), flags) };
-      if (flags.dryRun) {
-        process.stdout.write(formatDryRun(dryRun(loaded.grid, flags)));
-        return;
-      }
       const timeScale = Number(flags.timeScale ?? 1);
       if (!(timeScale > 0)) throw badInput(`--time-scale ${flags.timeScale}: must be a positive number`);
-      process.env[SIM_TIME_SCALE_ENV] = String(timeScale);
-      if (flags.hardware) process.env[SIM_HARDWARE_ENV] = flags.hardware;
+      if (flags.dryRun) {
+        process.stdout.write(formatDryRun(dryRun(loaded.grid, { ...flags, timeScale })));
+        return;
+      }
       const parallel = flags.parallel === undefined ? undefined : Number(flags.parallel);
       if (parallel !== undefined && !(Number.isInteger(parallel) && parallel > 0)) throw badInput(`--parallel ${flags.parallel}: must be a positive integer`);
       const controller = new AbortController();

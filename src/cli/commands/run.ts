@@ -4,6 +4,7 @@ import { runTarget } from "../../lab/run-target.ts";
 import { summaryTable } from "../../lab/summary.ts";
 import { createProgress, defaultProgressMode, type ProgressMode } from "../../progress/render.ts";
 import { suiteKinds } from "../../suites/registry.ts";
+import { parseSetOptions } from "../../suites/set-options.ts";
 import type { Api } from "../../suites/types.ts";
 
 interface RunFlags {
@@ -14,6 +15,7 @@ interface RunFlags {
   api: string;
   repetitions?: string;
   apiKeyEnv?: string;
+  set: string[];
   progress?: ProgressMode;
 }
 
@@ -28,6 +30,7 @@ export function register(program: Command): void {
     .option("--api <api>", "openai (chat completions) or anthropic (messages)", "openai")
     .option("--repetitions <r>", "repetitions of every scenario, overriding the suites' definitions")
     .option("--api-key-env <name>", "environment variable holding the API key (never printed or stored)")
+    .option("--set <suite.option=value>", "a suite option, e.g. ttft.prompt_tokens=6000 (repeatable)", (item: string, all: string[]) => [...all, item], [] as string[])
     .option("--progress <mode>", "progress display on stderr: tty, plain or none")
     .action(async (flags: RunFlags) => {
       if (flags.api !== "openai" && flags.api !== "anthropic") throw badInput(`--api ${flags.api}: expected openai or anthropic`);
@@ -39,7 +42,7 @@ export function register(program: Command): void {
       const progress = createProgress(flags.progress ?? defaultProgressMode());
       const result = await runTarget({
         url: flags.url, suites, out: flags.out, model: flags.model, api: flags.api as Api, repetitions,
-        apiKeyEnv: flags.apiKeyEnv, progress, signal: controller.signal,
+        apiKeyEnv: flags.apiKeyEnv, options: parseSetOptions(flags.set), progress, signal: controller.signal,
       });
       process.stdout.write(summaryTable(result.rows, []) + "\n");
       process.stdout.write(`results: ${result.outDir}\n`);

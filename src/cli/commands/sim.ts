@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { MATCHED_VLLM_VERSION } from "../../sim/argv/real-flags.ts";
 import { listProfiles, loadHardwareProfile, SimExit, startSimServer } from "../../sim/index.ts";
 
 /** `bench sim serve <model> [vllm flags]`: the vLLM simulator, launched with exactly `vllm serve`'s argv. */
@@ -7,7 +8,7 @@ export function register(program: Command): void {
   sim
     .command("serve")
     .description(
-      "same argv as `vllm serve <model> [flags]` (see `bench sim serve --help`), plus simulator switches " +
+      `same argv as \`vllm serve <model> [flags]\` of vLLM ${MATCHED_VLLM_VERSION} (see \`bench sim serve --help\`), plus simulator switches ` +
         "--time-scale K, --hardware PROFILE, --fail-after-requests N, --crash-at-startup, --sim-seed N",
     )
     .helpOption(false)

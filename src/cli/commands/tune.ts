@@ -4,7 +4,6 @@ import { badInput } from "../../errors.ts";
 import { loadGrid } from "../../grid/load.ts";
 import { installSignalHandlers, stopAll } from "../../launchers/reaper.ts";
 import { createProgress, defaultProgressMode, type ProgressMode } from "../../progress/render.ts";
-import { SIM_HARDWARE_ENV, SIM_TIME_SCALE_ENV } from "../../engines/sim.ts";
 import { writeReport } from "../../report/write-report.ts";
 import { runTune } from "../../tune/run-tune.ts";
 import { tuneReport } from "../../tune/print.ts";
@@ -63,8 +62,6 @@ export function register(program: Command): void {
       if (!Number.isInteger(seed)) throw badInput(`--seed ${flags.seed}: must be an integer`);
       const repetitions = Number(flags.repetitions ?? 3);
       if (!(Number.isInteger(repetitions) && repetitions > 0)) throw badInput(`--repetitions ${flags.repetitions}: must be a positive integer`);
-      process.env[SIM_TIME_SCALE_ENV] = String(timeScale);
-      if (flags.hardware) process.env[SIM_HARDWARE_ENV] = flags.hardware;
       const controller = new AbortController();
       setMaxListeners(0, controller.signal); // one listener per request in flight: capacity probes run many
       installSignalHandlers((signal) => {

@@ -9,6 +9,7 @@ import { loadRun, type LoadedRun } from "../load-run.ts";
 import { renderSvg } from "../render.ts";
 import { round } from "../select.ts";
 import { copyLibs } from "../write-report.ts";
+import { redactText } from "../../util/secrets.ts";
 import { COMPARE_METRICS, compareRuns, type Comparison, type CompareRow } from "./join.ts";
 
 export function label(run: LoadedRun): string {
@@ -58,7 +59,7 @@ export async function writeComparison(dirA: string, dirB: string, outDir?: strin
   mkdirSync(out, { recursive: true });
   const files: string[] = [];
   const write = (name: string, text: string) => {
-    writeFileSync(join(out, name), text);
+    writeFileSync(join(out, name), redactText(text));
     files.push(join(out, name));
   };
   write("compare.csv", toCsv(compareColumns(c), compareCsvRows(c)));

@@ -1,9 +1,13 @@
+import { passThroughFlags, realChoices } from "./real-flags.ts";
+
 /**
  * Every flag `bench sim serve` accepts, as data: the vLLM `vllm serve` flags (REFERENCE.md section 1 plus the
  * ones users commonly pass) and the simulator's own switches. Spellings, aliases and defaults follow vLLM; every
- * boolean also has its `--no-x` form (argparse BooleanOptionalAction). `dest` is the snake_case name.
+ * BooleanOptionalAction flag also has its `--no-x` form. `dest` is the snake_case name. Every other flag of the vLLM
+ * version the simulator matches (vllm-serve-flags.json, dumped from its argparse) is accepted too.
  */
-export type FlagKind = "bool" | "str" | "int" | "float" | "hint" | "hint_auto" | "json" | "list";
+/** `bool`: BooleanOptionalAction (`--x` / `--no-x`); `store_true`: `--x` only. */
+export type FlagKind = "bool" | "store_true" | "str" | "int" | "float" | "hint" | "hint_auto" | "json" | "list";
 
 export interface FlagSpec {
   readonly name: string;
@@ -15,10 +19,10 @@ export interface FlagSpec {
   readonly help?: string;
 }
 
-const KV_DTYPES = ["auto", "bfloat16", "fp8", "fp8_ds_mla", "fp8_e4m3", "fp8_e5m2", "fp8_inc"];
+const KV_DTYPES = realChoices("kv_cache_dtype");
 const DTYPES = ["auto", "bfloat16", "float", "float16", "float32", "half"];
 
-export const FLAGS: readonly FlagSpec[] = [
+const OWN_FLAGS: readonly FlagSpec[] = [
   // Frontend (API server)
   { name: "host", kind: "str", help: "Host name; default all interfaces." },
   { name: "port", kind: "int", default: 8000 },
@@ -41,9 +45,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: "enable-ssl-refresh", kind: "bool", default: false },
   { name: "ssl-cert-reqs", kind: "int", default: 0 },
   { name: "root-path", kind: "str" },
-  { name: "middleware", kind: "list" },
+  { name: "middleware", kind: "str" },
   { name: "return-tokens-as-token-ids", kind: "bool", default: false },
-  { name: "disable-frontend-multiprocessing", kind: "bool", default: false },
   { name: "enable-request-id-headers", kind: "bool", default: false },
   { name: "enable-auto-tool-choice", kind: "bool", default: false },
   { name: "exclude-tools-when-tool-choice-none", kind: "bool", default: false },
@@ -61,12 +64,12 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: "h11-max-incomplete-event-size", kind: "int" },
   { name: "h11-max-header-count", kind: "int" },
   { name: "log-error-stack", kind: "bool", default: false },
-  { name: "headless", kind: "bool", default: false },
+  { name: "headless", kind: "store_true", default: false },
   { name: "api-server-count", kind: "int", aliases: ["-asc"], default: 1 },
   { name: "config", kind: "str", help: "YAML file of flags (CLI flags override it)." },
   { name: "enable-log-requests", kind: "bool", default: false },
-  { name: "disable-log-stats", kind: "bool", default: false },
-  { name: "aggregate-engine-logging", kind: "bool", default: false },
+  { name: "disable-log-stats", kind: "store_true", default: false },
+  { name: "aggregate-engine-logging", kind: "store_true", default: false },
   // Model
   { name: "model", kind: "str" },
   { name: "runner", kind: "str", default: "auto", choices: ["auto", "draft", "generate", "pooling"] },
@@ -99,7 +102,6 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: "override-generation-config", kind: "json" },
   { name: "enable-sleep-mode", kind: "bool", default: false },
   { name: "model-impl", kind: "str", default: "auto" },
-  { name: "override-attention-dtype", kind: "str" },
   { name: "logits-processors", kind: "list" },
   { name: "io-processor-plugin", kind: "str" },
   // Load
@@ -122,7 +124,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: "data-parallel-address", kind: "str", aliases: ["-dpa"] },
   { name: "data-parallel-rpc-port", kind: "int", aliases: ["-dpp"] },
   { name: "data-parallel-backend", kind: "str", aliases: ["-dpb"], default: "mp" },
-  { name: "data-parallel-hybrid-lb", kind: "bool", default: false },
+  { name: "data-parallel-hybrid-lb", kind: "bool", aliases: ["-dph"], default: false },
   { name: "enable-expert-parallel", kind: "bool", aliases: ["-ep"], default: false },
   { name: "all2all-backend", kind: "str" },
   { name: "enable-dbo", kind: "bool", default: false },
@@ -136,15 +138,13 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: "worker-extension-cls", kind: "str", default: "" },
   // KV cache
   { name: "block-size", kind: "int", choices: ["1", "8", "16", "32", "64", "128"] },
-  { name: "gpu-memory-utilization", kind: "float", default: 0.92 },
+  { name: "gpu-memory-utilization", kind: "float", aliases: ["--device-memory-utilization"], default: 0.92 },
   { name: "kv-cache-memory-bytes", kind: "hint" },
-  { name: "swap-space", kind: "float", default: 4 },
   { name: "kv-cache-dtype", kind: "str", default: "auto", choices: KV_DTYPES },
   { name: "num-gpu-blocks-override", kind: "int" },
   { name: "enable-prefix-caching", kind: "bool" },
   { name: "prefix-caching-hash-algo", kind: "str", default: "sha256", choices: ["sha256", "sha256_cbor", "xxhash", "xxhash_cbor"] },
   { name: "cpu-offload-gb", kind: "float", default: 0 },
-  { name: "calculate-kv-scales", kind: "bool", default: false },
   { name: "kv-sharing-fast-prefill", kind: "bool", default: false },
   { name: "mamba-cache-dtype", kind: "str", default: "auto" },
   { name: "kv-offloading-size", kind: "float" },
@@ -168,10 +168,7 @@ export const FLAGS: readonly FlagSpec[] = [
   // Scheduler
   { name: "max-num-batched-tokens", kind: "hint" },
   { name: "max-num-seqs", kind: "int" },
-  { name: "max-num-partial-prefills", kind: "int", default: 1 },
-  { name: "max-long-partial-prefills", kind: "int", default: 1 },
   { name: "long-prefill-token-threshold", kind: "int", default: 0 },
-  { name: "cuda-graph-sizes", kind: "list" },
   { name: "scheduling-policy", kind: "str", default: "fcfs", choices: ["fcfs", "priority"] },
   { name: "enable-chunked-prefill", kind: "bool" },
   { name: "disable-chunked-mm-input", kind: "bool", default: false },
@@ -180,14 +177,14 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: "async-scheduling", kind: "bool" },
   { name: "stream-interval", kind: "int", default: 1 },
   // Speculative decoding, structured outputs, reasoning
-  { name: "speculative-config", kind: "json" },
+  { name: "speculative-config", kind: "json", aliases: ["-sc"] },
   { name: "structured-outputs-config", kind: "json" },
   { name: "reasoning-parser", kind: "str", default: "" },
   { name: "reasoning-parser-plugin", kind: "str", default: "" },
   // Compilation
   { name: "compilation-config", kind: "json", aliases: ["-cc"] },
   { name: "optimization-level", kind: "int", aliases: ["-O"], default: 2, choices: ["0", "1", "2", "3"] },
-  { name: "attention-config", kind: "json" },
+  { name: "attention-config", kind: "json", aliases: ["-ac"] },
   { name: "attention-backend", kind: "str" },
   { name: "kv-transfer-config", kind: "json" },
   { name: "kv-events-config", kind: "json" },
@@ -201,6 +198,9 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: "crash-at-startup", kind: "bool", default: false, sim: true, help: "Fail engine init with a traceback." },
   { name: "sim-seed", kind: "int", default: 0, sim: true, help: "Seed of every random choice." },
 ];
+
+/** The simulator's own table, then every other flag the matched vLLM accepts (parsed, not acted on). */
+export const FLAGS: readonly FlagSpec[] = [...OWN_FLAGS, ...passThroughFlags(OWN_FLAGS)];
 
 export function destOf(flag: FlagSpec): string {
   return flag.name.replace(/-/g, "_");

@@ -80,7 +80,7 @@ export function parseVllmArgv(argv: readonly string[]): ParsedArgv {
       const { flag } = ref;
       const dest = destOf(flag);
       explicit.add(dest);
-      if (flag.kind === "bool") {
+      if (flag.kind === "bool" || flag.kind === "store_true") {
         if (inline !== undefined) throw usageError(`argument ${display(flag)}: ignored explicit argument '${inline}'`);
         values[dest] = !ref.negated;
       } else if (flag.kind === "list") {

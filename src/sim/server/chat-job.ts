@@ -54,11 +54,15 @@ export function chatFinishReason(reason: EngineFinishReason, tool: ToolDecision)
   return reason;
 }
 
-/** usage as vLLM reports it; prompt_tokens_details only with --enable-prompt-tokens-details and a cache hit. */
-/** Non-streaming bodies also carry `prompt_tokens_details: null` (`withNull`), as vLLM's full model dump does. */
-export function usageOf(ctx: SimContext, promptTokens: number, completionTokens: number, cachedTokens: number | undefined, withNull = false): Record<string, unknown> {
+/**
+ * usage as vLLM 0.32 reports it: prompt_tokens_details (cached and created cache tokens) with
+ * --enable-prompt-tokens-details; non-streaming bodies (`full`) also carry the fields vLLM's full model dump has.
+ */
+export function usageOf(ctx: SimContext, promptTokens: number, completionTokens: number, cachedTokens: number | undefined, full = false): Record<string, unknown> {
   const usage: Record<string, unknown> = { prompt_tokens: promptTokens, total_tokens: promptTokens + completionTokens, completion_tokens: completionTokens };
-  if (ctx.config.args.enable_prompt_tokens_details && cachedTokens) usage.prompt_tokens_details = { cached_tokens: cachedTokens };
-  else if (withNull) usage.prompt_tokens_details = null;
+  if (ctx.config.args.enable_prompt_tokens_details) {
+    usage.prompt_tokens_details = { cached_tokens: cachedTokens ?? 0, created_cache_tokens: 0, ...(full ? { multimodal_tokens: null } : {}) };
+  } else if (full) usage.prompt_tokens_details = null;
+  if (full) usage.completion_tokens_details = null;
   return usage;
 }

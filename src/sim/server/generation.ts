@@ -31,6 +31,9 @@ export function startGeneration(ctx: SimContext, input: GenerationInput, sink: R
   }
   if (input.maxTokens !== null && input.maxTokens !== undefined) {
     if (input.maxTokens < 1) throw vllmError(400, `max_tokens must be at least 1, got ${input.maxTokens}.`);
+    if (input.maxTokens > n) {
+      throw vllmError(400, `max_tokens=${input.maxTokens} cannot be greater than max_model_len=${n}. Please request fewer output tokens. (parameter=max_tokens, value=${input.maxTokens})`, "max_tokens");
+    }
     if (promptLen + input.maxTokens > n) {
       throw vllmError(
         400,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
+import { MATCHED_VLLM_VERSION } from "../argv/real-flags.ts";
 
 export class HttpError extends Error {
   constructor(
@@ -10,11 +11,18 @@ export class HttpError extends Error {
   }
 }
 
+/** Non-streaming bodies and the final usage chunk name the engine (vLLM: `vllm-<version>-<hash>`). */
+export const SYSTEM_FINGERPRINT = `vllm-${MATCHED_VLLM_VERSION}-sim`;
+
 const TYPES: Record<number, string> = { 400: "BadRequestError", 401: "UnauthorizedError", 404: "NotFoundError", 500: "InternalServerError", 501: "NotImplementedError" };
 
-/** vLLM's OpenAI-style error body. */
-export function vllmError(status: number, message: string): HttpError {
-  return new HttpError(status, { object: "error", message, type: TYPES[status] ?? "BadRequestError", param: null, code: status });
+/** vLLM's OpenAI-style error body (0.32: nested under `error`). */
+export function vllmError(status: number, message: string, param: string | null = null): HttpError {
+  return new HttpError(status, errorBody(status, message, TYPES[status] ?? "BadRequestError", param));
+}
+
+export function errorBody(status: number, message: string, type: string, param: string | null = null): { error: Record<string, unknown> } {
+  return { error: { message, type, param, code: status } };
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

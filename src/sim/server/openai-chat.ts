@@ -6,7 +6,7 @@ import { ENGINE_DEAD_MESSAGE } from "./context.ts";
 import { startGeneration } from "./generation.ts";
 import { chatFinishReason, prepareChat, usageOf, type ChatJob } from "./chat-job.ts";
 import { ChatRequestSchema } from "./schemas.ts";
-import { parseBody, sendJson, vllmError } from "./http-io.ts";
+import { errorBody, parseBody, sendJson, SYSTEM_FINGERPRINT, vllmError } from "./http-io.ts";
 import { SseWriter } from "./sse.ts";
 import type { RequestMeta } from "./app.ts";
 
@@ -42,12 +42,16 @@ function streamChat(ctx: SimContext, res: ServerResponse, job: ChatJob, includeU
   const head = { id: job.id, object: "chat.completion.chunk", created: job.created, model: job.model };
   let finishSent = false;
   const usage = () => usageOf(ctx, req.promptLength, req.plan.outputTokens, req.numCachedTokens);
-  const chunk = (delta: Record<string, unknown>, finish: string | null, stopReason?: string | null) =>
+  let first = true;
+  const chunk = (delta: Record<string, unknown>, finish: string | null, stopReason?: string | null) => {
     sse.data({
       ...head,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish, ...(finish ? { stop_reason: stopReason ?? null } : {}) }],
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish, ...(finish ? { stop_reason: stopReason ?? null } : {}), ...(first ? {} : { token_ids: null }) }],
+      ...(first ? { prompt_token_ids: null, prompt_text: null } : {}),
       ...(continuous ? { usage: usage() } : {}),
     });
+    first = false;
+  };
   const req: EngineRequest = startGeneration(ctx, job.input, {
     onToken(token: SampledToken, at: number) {
       sse.at(at);
@@ -62,11 +66,11 @@ function streamChat(ctx: SimContext, res: ServerResponse, job: ChatJob, includeU
       sse.at(at);
       if (reason === "abort") return void res.end();
       if (reason === "error") {
-        sse.data({ object: "error", message: ENGINE_DEAD_MESSAGE, type: "InternalServerError", param: null, code: 500 });
+        sse.data(errorBody(500, ENGINE_DEAD_MESSAGE, "InternalServerError"));
         return sse.done();
       }
       if (!finishSent) chunk({}, chatFinishReason(reason, job.tool), req.plan.stopReason);
-      if (includeUsage) sse.data({ ...head, choices: [], usage: usage() });
+      if (includeUsage) sse.data({ ...head, choices: [], usage: usage(), system_fingerprint: SYSTEM_FINGERPRINT });
       sse.done();
     },
   });
@@ -90,20 +94,23 @@ function respondChat(ctx: SimContext, res: ServerResponse, job: ChatJob): void {
     onFinish(reason) {
       if (reason === "abort") return;
       if (reason === "error") return sendJson(res, 500, vllmError(500, ENGINE_DEAD_MESSAGE).body);
-      const message = { role: "assistant", content: content || (calls.length > 0 ? null : ""), refusal: null, annotations: null, audio: null, function_call: null, tool_calls: calls, reasoning: reasoning || null };
+      const message = { role: "assistant", content: content || (calls.length > 0 ? null : ""), refusal: null, annotations: null, audio: null, function_call: null, ...(calls.length > 0 ? { tool_calls: calls } : {}), reasoning: reasoning || null };
       const usage = usageOf(ctx, req.promptLength, req.plan.outputTokens, req.numCachedTokens, true);
       sendJson(res, 200, {
         id: job.id,
         object: "chat.completion",
         created: job.created,
         model: job.model,
-        choices: [{ index: 0, message, logprobs: null, finish_reason: chatFinishReason(reason, job.tool), stop_reason: req.plan.stopReason, token_ids: null }],
+        choices: [{ index: 0, message, logprobs: null, finish_reason: chatFinishReason(reason, job.tool), stop_reason: req.plan.stopReason, token_ids: null, routed_experts: null }],
         service_tier: null,
-        system_fingerprint: null,
+        system_fingerprint: SYSTEM_FINGERPRINT,
         usage,
         prompt_logprobs: null,
         prompt_token_ids: null,
+        prompt_text: null,
         kv_transfer_params: null,
+        ec_transfer_params: null,
+        metrics: null,
       });
     },
   });

@@ -6,7 +6,7 @@ import { ENGINE_DEAD_MESSAGE } from "./context.ts";
 import { startGeneration, stopList } from "./generation.ts";
 import { usageOf } from "./chat-job.ts";
 import { CompletionRequestSchema, type CompletionRequest } from "./schemas.ts";
-import { parseBody, sendJson, vllmError } from "./http-io.ts";
+import { errorBody, parseBody, sendJson, vllmError } from "./http-io.ts";
 import { SseWriter } from "./sse.ts";
 import type { RequestMeta } from "./app.ts";
 
@@ -62,7 +62,7 @@ export function handleCompletion(ctx: SimContext, res: ServerResponse, body: str
       if (reason === "abort") return void res.end();
       if (reason === "error") {
         if (!sse) return sendJson(res, 500, vllmError(500, ENGINE_DEAD_MESSAGE).body);
-        sse.data({ object: "error", message: ENGINE_DEAD_MESSAGE, type: "InternalServerError", param: null, code: 500 });
+        sse.data(errorBody(500, ENGINE_DEAD_MESSAGE, "InternalServerError"));
         return sse.done();
       }
       if (!sse) {

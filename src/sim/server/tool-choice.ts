@@ -22,7 +22,8 @@ const AUTO_CALL_AFTER_RESULT_P = 0.3;
 
 /**
  * Whether the simulated model calls a tool, and which: forced by "required" or a named tool, by chance under
- * "auto" (which, like vLLM, needs --enable-auto-tool-choice and --tool-call-parser), never under "none".
+ * "auto" (which, like vLLM, needs --enable-auto-tool-choice and --tool-call-parser), never under "none"; like
+ * vLLM 0.32, "required" and named choices need --tool-call-parser.
  */
 export function decideToolCall(config: SimConfig, tools: readonly Tool[] | null | undefined, choice: ToolChoice | null | undefined, lastRole: string | undefined, rng: Rng): ToolDecision {
   const list = tools ?? [];
@@ -32,6 +33,11 @@ export function decideToolCall(config: SimConfig, tools: readonly Tool[] | null 
   }
   const effective = choice ?? "auto";
   if (effective === "none") return { named: false };
+  if (effective !== "auto" && !config.args.tool_call_parser) {
+    // vLLM 0.32 (renderers/online_renderer.py): "required" and named choices need a tool parser too.
+    const desc = effective === "required" ? '"required"' : `function "${effective.function.name}"`;
+    throw vllmError(400, `tool_choice=${desc} requires --tool-call-parser to be set`);
+  }
   if (effective === "auto") {
     if (!config.args.enable_auto_tool_choice || !config.args.tool_call_parser) {
       throw vllmError(400, '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set');

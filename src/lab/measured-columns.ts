@@ -1,0 +1,8 @@
+import { metricColumns } from "../metrics/registry.ts";
+import { SERVER_COLUMNS } from "../metrics/server-deltas.ts";
+import { suiteColumns } from "../suites/registry.ts";
+
+/** The columns of points.csv between the parameters and the trailing ones: metrics, server deltas, suites' own. */
+export function measuredColumns(): string[] {
+  return [...metricColumns(), ...SERVER_COLUMNS, ...suiteColumns()];
+}
