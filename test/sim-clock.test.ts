@@ -17,7 +17,7 @@ function gridFile(dir: string, name: string, matrix: Record<string, unknown[]>):
   const grid = {
     name, engine: "vllm", model: "QuantTrio/GLM-4.7-Flash-AWQ", served_name: "glm",
     // the startup is simulated and reported as such: only its wall time is shortened here
-    args: { "max-model-len": 32768, "enable-prompt-tokens-details": true, "startup-time-scale": 200 },
+    args: { "max-model-len": 32768, "enable-prompt-tokens-details": true, "startup-time-scale": 200, "tool-call-parser": "glm47", "enable-auto-tool-choice": true },
     env: { VLLM_CACHE_ROOT: join(dir, `cache-${name}`) },
     matrix,
     suites: [

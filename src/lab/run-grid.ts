@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pLimit from "p-limit";
@@ -74,6 +75,7 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
   // A group that throws unexpectedly stops the run: queued groups never start an engine, running ones stop.
   const stopping = new AbortController();
   const signal = AbortSignal.any([opts.signal, stopping.signal]);
+  setMaxListeners(0, signal); // one listener per request in flight (capacity probes run many)
   const ctx = {
     grid, engine, launcher, store, progress: opts.progress, clock: monotonicClock(), signal,
     timeScale: engine.simulation?.timeScale ?? 1, index: (p: Point) => order.get(p) ?? 0, total: points.length,

@@ -1,7 +1,7 @@
 import { badInput } from "../errors.ts";
 import type { Grid } from "../grid/schema.ts";
 import { parseObjective, type Objective } from "../report/objective.ts";
-import { suiteKinds } from "../suites/registry.ts";
+import { suiteColumns, suiteKinds } from "../suites/registry.ts";
 
 /** Metrics only one suite measures; everything else (latency, throughput, server deltas) any suite does. */
 const MEASURED_BY: Record<string, string> = {
@@ -23,7 +23,7 @@ export interface TuneObjective extends Objective {
 export function tuneObjective(grid: Grid, text: string | undefined): TuneObjective {
   const kinds = grid.suites.map((s) => s.kind);
   const spec = text ?? (kinds.includes("capacity") ? "capacity_sessions@capacity/capacity" : "output_tok_s");
-  const o = parseObjective(spec);
+  const o = parseObjective(spec, suiteColumns());
   const needed = MEASURED_BY[o.metric];
   const named = o.scenario?.split("/")[0].split("@")[0];
   const scenarioSuite = named && kinds.includes(named) ? named : undefined;
