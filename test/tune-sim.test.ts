@@ -19,7 +19,7 @@ function gridFile(dir: string): string {
     matrix: { "gpu-memory-utilization": [0.85, 0.92, 0.95], "max-num-batched-tokens": [8192, 32768], "enforce-eager": [false, true], autotune: [true, false] },
     suites: [
       { kind: "decode", options: { output_tokens: 32, requests: 1 } },
-      { kind: "capacity", options: { prompt_tokens: 4000, turns: 4, output_tokens: 48, think_s: 15, max_sessions: 32 } },
+      { kind: "capacity", options: { prompt_tokens: 4000, turns: 4, output_tokens: 48, think_s: 15, max_sessions: 8 } },
     ],
     repetitions: 1,
   };
