@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -48,7 +48,8 @@ describe("bench tune on the simulator", () => {
     expect(e.best).toBeGreaterThan(1);
     expect(e.withinCount).toBe(3);
     expect(e.maxShare).toBeLessThanOrEqual(0.35);
-    const tune = readCsv(join(dir, "eval", "halving-seed-1", "tune.csv"));
+    const seedDir = readdirSync(join(dir, "eval")).find((d) => d.startsWith("halving-seed-1-")) as string;
+    const tune = readCsv(join(dir, "eval", seedDir, "tune.csv"));
     expect(tune.some((r) => /^predicted: oom \(from [0-9a-f]{10}\)$/.test(r.reason) && r["gpu-memory-utilization"] === "0.95")).toBe(true);
     expect(tune.filter((r) => r.decision === "winner")).toHaveLength(1);
     expect(tune.filter((r) => r.decision === "cut").every((r) => r.reason.length > 10)).toBe(true);
