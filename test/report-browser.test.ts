@@ -45,6 +45,15 @@ describe("report in headless Chromium", () => {
     for (const id of charts) expect(svgs[id], id).toBe(1);
   }, 120_000);
 
+  it("draws a replay run's charts (facets and layers included) with no console error", async () => {
+    const out = mkdtempSync(join(tmpdir(), "tunelab-browser-"));
+    await writeReport("test/fixtures/runs/llamacpp-replay", out);
+    const { status, svgs, errors } = await render(join(out, "index.html"));
+    expect(errors).toEqual([]);
+    expect(status).toBe("done");
+    for (const id of ["ttft-by-depth", "hit-ratio", "session-timeline"]) expect(svgs[id], id).toBe(1);
+  }, 120_000);
+
   it("draws the comparison page", async () => {
     const out = mkdtempSync(join(tmpdir(), "tunelab-browser-"));
     await writeComparison("test/fixtures/runs/llamacpp-glm", "test/fixtures/runs/vllm-glm", out);

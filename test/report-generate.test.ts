@@ -42,4 +42,28 @@ describe("writeReport", () => {
     expect(heat.data.values).toContainEqual({ x: "true", y: "0.92", value: 216 });
     await expect(writeReport(`${FIX}/vllm-glm`, tmp(), { heatmap: ["autotune", "nope"] })).rejects.toThrow(/'nope' is not a parameter/);
   });
+
+  it("draws the replay's charts from a replay run: TTFT by depth, hit ratio ideal vs achieved, per-session timeline", async () => {
+    const out = tmp();
+    await writeReport(`${FIX}/llamacpp-replay`, out);
+    const spec = (id: string) => JSON.parse(readFileSync(join(out, `${id}.vl.json`), "utf8"));
+    const depth = spec("ttft-by-depth");
+    expect(new Set(depth.data.values.map((v: { configuration: string }) => v.configuration))).toEqual(new Set(["path=direct", "path=proxy"]));
+    expect(depth.data.values.every((v: { depth: string; ttft_ms_p50: number }) => v.depth === "0-8k" && v.ttft_ms_p50 > 0)).toBe(true);
+    const hit = spec("hit-ratio");
+    expect(hit.data.values).toHaveLength(4);
+    for (const v of hit.data.values) expect(v.hit_ratio).toBeGreaterThanOrEqual(0);
+    const timeline = spec("session-timeline");
+    // requests.csv of the first repetition's session scenario: 6 requests per path, in 4 sessions each.
+    expect(timeline.data.values).toHaveLength(12);
+    for (const v of timeline.data.values) {
+      expect(v.end_s).toBeGreaterThan(v.start_s);
+      expect(v.cached_end_s).toBeGreaterThanOrEqual(v.start_s);
+      expect(v.cached_end_s).toBeLessThanOrEqual(v.end_s);
+    }
+    for (const id of ["ttft-by-depth", "hit-ratio", "session-timeline"]) {
+      expect(() => vl.compile(spec(id))).not.toThrow();
+      expect(readFileSync(join(out, `${id}.svg`), "utf8")).toContain("<svg");
+    }
+  });
 });

@@ -44,7 +44,11 @@ export async function streamMessages(
   clock: Clock,
   opts: StreamOptions = {},
 ): Promise<RequestRecord> {
-  const payload = JSON.stringify({ ...body, stream: true });
+  return streamMessagesPayload(target, JSON.stringify({ ...body, stream: true }), clock, opts);
+}
+
+/** streamMessages for a body serialized ahead of time (the replay sends on schedule with nothing left to do). */
+export async function streamMessagesPayload(target: ChatTarget, payload: string | Buffer, clock: Clock, opts: StreamOptions = {}): Promise<RequestRecord> {
   const state: MessagesState = { text: "", tools: [], toolAt: new Map() };
   const headers = { "anthropic-version": "2023-06-01", ...anthropicHeaders(target.apiKey) };
   const record = await streamRequest(`${target.baseUrl}/v1/messages`, headers, payload, clock, opts, (rec, data, event, now) =>

@@ -34,19 +34,33 @@ export async function countChatTokens(
   target: TokenTarget,
   chat: { messages: unknown[]; tools?: unknown[] },
 ): Promise<number | undefined> {
+  if (target.capabilities.tokenize === "vllm") {
+    const json = (await post(target, "/tokenize", { model: target.model, messages: chat.messages, tools: chat.tools, add_generation_prompt: true })) as
+      | { count?: number; tokens?: unknown[] }
+      | undefined;
+    return json?.count ?? json?.tokens?.length;
+  }
+  return (await chatTokenIds(target, chat))?.length;
+}
+
+/** The token ids of a chat request's rendered prompt (for prefix comparisons), or undefined without a tokenizer. */
+export async function chatTokenIds(
+  target: TokenTarget,
+  chat: { messages: unknown[]; tools?: unknown[] },
+): Promise<number[] | undefined> {
   const kind = target.capabilities.tokenize;
   if (kind === "llamacpp") {
     const rendered = (await post(target, "/apply-template", { messages: chat.messages, tools: chat.tools })) as { prompt?: string } | undefined;
     if (rendered?.prompt === undefined) return undefined;
     // The server tokenizes a chat prompt with special tokens added and parsed: count it the same way.
-    const tokens = (await post(target, "/tokenize", { content: rendered.prompt, add_special: true, parse_special: true })) as { tokens?: unknown[] } | undefined;
-    return tokens?.tokens?.length;
+    const tokens = (await post(target, "/tokenize", { content: rendered.prompt, add_special: true, parse_special: true })) as { tokens?: number[] } | undefined;
+    return tokens?.tokens;
   }
   if (kind === "vllm") {
     const json = (await post(target, "/tokenize", { model: target.model, messages: chat.messages, tools: chat.tools, add_generation_prompt: true })) as
-      | { count?: number; tokens?: unknown[] }
+      | { tokens?: number[] }
       | undefined;
-    return json?.count ?? json?.tokens?.length;
+    return json?.tokens;
   }
   return undefined;
 }

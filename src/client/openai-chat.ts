@@ -38,7 +38,11 @@ export async function streamChat(
   clock: Clock,
   opts: StreamOptions = {},
 ): Promise<RequestRecord> {
-  const payload = JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } });
+  return streamChatPayload(target, JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } }), clock, opts);
+}
+
+/** streamChat for a body serialized ahead of time, which must ask for streaming with usage itself. */
+export async function streamChatPayload(target: ChatTarget, payload: string | Buffer, clock: Clock, opts: StreamOptions = {}): Promise<RequestRecord> {
   const state = { text: "", tools: [] as ToolCall[] };
   const record = await streamRequest(`${target.baseUrl}/v1/chat/completions`, authHeaders(target.apiKey), payload, clock, opts, (rec, data, _event, now) =>
     onChatData(data, now, rec, state),

@@ -30,7 +30,7 @@ function simHeaders(sim: StreamOptions["sim"]): Record<string, string> {
 export async function streamRequest(
   url: string,
   headers: Record<string, string>,
-  payload: string,
+  payload: string | Buffer,
   clock: Clock,
   opts: StreamOptions,
   onData: (record: RequestRecord, data: string, event: string | undefined, now: number) => void,

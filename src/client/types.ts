@@ -20,6 +20,14 @@ export interface RequestRecord {
   endNs: number;
   /** Arrival time of every content chunk, in order. */
   chunkNs: number[];
+  /** When a replay meant to send it (send lag = startNs - scheduledNs). */
+  scheduledNs?: number;
+  /** Replays: the session (lane) and the request's turn in it, from 1. */
+  session?: string;
+  turn?: number;
+  /** Prompt tokens an unbounded prefix cache could have served (the replay's "ideal"), and the prompt size it assumed. */
+  idealCachedTokens?: number;
+  plannedPromptTokens?: number;
   /** From the server's usage (never re-tokenized unless the server gave none). */
   promptTokens?: number;
   outputTokens?: number;

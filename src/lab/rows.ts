@@ -79,6 +79,7 @@ function requestRow(point: Point, suite: string, o: ScenarioOutcome, repetition:
     concurrency: o.concurrency, gate_wait_ns: r.gateWaitNs, start_ns: r.startNs, first_token_ns: r.firstTokenNs,
     end_ns: r.endNs, chunks: r.chunkNs.length, itl_ns_mean: gaps, prompt_tokens: r.promptTokens,
     output_tokens: r.outputTokens, cached_tokens: r.cachedTokens, tokens_source: r.outputTokens === undefined ? undefined : r.tokensSource ?? "usage",
+    session: r.session, turn: r.turn, scheduled_ns: r.scheduledNs, ideal_cached_tokens: r.idealCachedTokens,
   };
 }
 
@@ -95,6 +96,7 @@ export function scaleOutcomes(outcomes: ScenarioOutcome[], k: number): ScenarioO
       window: rep.window && { startNs: s(rep.window.startNs), endNs: s(rep.window.endNs) },
       records: rep.records.map((r) => (r.simClock ? r : {
         ...r, gateWaitNs: s(r.gateWaitNs), startNs: s(r.startNs), endNs: s(r.endNs),
+        scheduledNs: r.scheduledNs === undefined ? undefined : s(r.scheduledNs),
         firstTokenNs: r.firstTokenNs === undefined ? undefined : s(r.firstTokenNs), chunkNs: r.chunkNs.map(s),
       })),
     })),

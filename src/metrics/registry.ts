@@ -1,11 +1,13 @@
 import { e2elMetric } from "./e2el.ts";
 import { gateWaitMetric } from "./gate-wait.ts";
 import { goodputMetric } from "./goodput.ts";
+import { hitRatioMetric } from "./hit-ratio.ts";
 import { itlMetric } from "./itl.ts";
 import type { Metric } from "./metric.ts";
 import { peakThroughputMetric } from "./peak-throughput.ts";
 import { perUserMetric } from "./per-user.ts";
 import { requestsSentMetric } from "./requests-sent.ts";
+import { sendLagMetric } from "./send-lag.ts";
 import { serverPromptMetric } from "./server-prompt.ts";
 import { throughputMetric } from "./throughput.ts";
 import { tokenCountsMetric } from "./token-counts.ts";
@@ -31,6 +33,8 @@ export const METRICS: readonly Metric[] = [
   tokenCountsMetric,
   tokensSourceMetric,
   serverPromptMetric,
+  hitRatioMetric,
+  sendLagMetric,
 ];
 
 /** The columns the metrics write, then each interval's bounds, then `spread_flag`. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { EngineInfo } from "./engine-info.ts";
 import type { ModelRule } from "./model-map.ts";
+import type { ProxyObserver } from "./observe.ts";
 import type { ResolvedProxyOptions } from "./options.ts";
 import type { TokenCounter } from "./token-count.ts";
 import type { ToleranceLog } from "./tolerance.ts";
@@ -15,6 +16,8 @@ export interface ProxyContext {
   rules: ModelRule[];
   /** Unknown input accepted during this run, counted per kind. */
   tolerated: ToleranceLog;
+  /** Watchers of every /v1/messages exchange (recording, cache doctor); empty by default. */
+  observers: ProxyObserver[];
 }
 
 export function newMessageId(): string {

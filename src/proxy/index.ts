@@ -3,7 +3,8 @@ import { failure } from "../errors.ts";
 import type { ProxyContext } from "./context.ts";
 import { EngineInfo } from "./engine-info.ts";
 import { parseModelMap } from "./model-map.ts";
-import { resolveProxyOptions, type ProxyOptions } from "./options.ts";
+import type { ProxyObserver } from "./observe.ts";
+import { resolveProxyOptions, type ProxyOptions, type ResolvedProxyOptions } from "./options.ts";
 import { createProxyServer } from "./server.ts";
 import type { SystemMessageMode } from "./system-messages.ts";
 import { TokenCounter } from "./token-count.ts";
@@ -41,12 +42,14 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     counter: new TokenCounter(upstream),
     rules: parseModelMap(options.modelMap),
     tolerated: new ToleranceLog(options.notice),
+    observers: await observersFor(options),
   };
   upstream.onUnreachable = () => ctx.engine.invalidate();
   const server = createProxyServer(ctx);
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) => {
       const hint = err.code === "EADDRINUSE" ? "pick another --port (0 = any free port)" : undefined;
+      for (const o of ctx.observers) o.close?.();
       reject(failure(`proxy cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}`, hint));
     });
     server.listen(options.port, options.host, resolve);
@@ -64,8 +67,25 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
         server.closeAllConnections();
       });
       await upstream.close();
+      for (const o of ctx.observers) o.close?.();
     },
   };
+}
+
+/** Recording and the cache doctor watch exchanges only when asked for (nothing is added to the hot path otherwise). */
+async function observersFor(options: ResolvedProxyOptions): Promise<ProxyObserver[]> {
+  const notice = options.notice ?? ((line: string) => process.stderr.write(`proxy: ${line}\n`));
+  const observers: ProxyObserver[] = [];
+  if (options.record) {
+    const { TraceRecorder } = await import("../trace/recorder.ts");
+    observers.push(new TraceRecorder(options.record, notice));
+  }
+  if (options.cacheDoctor) {
+    const { ProxyCacheDoctor } = await import("../doctor/proxy-doctor.ts");
+    const { engineTokenizer } = await import("../doctor/engine-tokens.ts");
+    observers.push(new ProxyCacheDoctor(notice, () => engineTokenizer(options.upstream, options.upstreamKey)));
+  }
+  return observers;
 }
 
 function systemModeNotice(mode: SystemMessageMode): string {

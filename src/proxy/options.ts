@@ -26,7 +26,14 @@ export const proxyOptionsSchema = z.object({
   maxBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
   /** One line per request (method, path, status, duration); never keys or bodies. */
   log: z.custom<(line: string) => void>((v) => typeof v === "function").optional(),
-  /** Once-per-run notices: unknown input tolerated (first sighting, counts at close), the system-message mode chosen. */
+  /** Append every /v1/messages request and its outcome to this trace file (JSONL, mode 0600). */
+  record: z.string().min(1).optional(),
+  /** Log one line per prefix-cache break between consecutive requests of a Claude Code conversation. */
+  cacheDoctor: z.boolean().default(false),
+  /**
+   * Once-per-run notices: unknown input tolerated (first sighting, counts at close), the system-message mode
+   * chosen; and the recording warning and cache-doctor lines (those go to stderr when this is not set).
+   */
   notice: z.custom<(line: string) => void>((v) => typeof v === "function").optional(),
 });
 

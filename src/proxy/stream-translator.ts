@@ -1,5 +1,6 @@
 import { errorEvent } from "./errors.ts";
-import { anthropicUsage, stopReason } from "./finish.ts";
+import type { ExchangeWatch } from "./observe.ts";
+import { anthropicUsage, stopReason, type AnthropicUsage } from "./finish.ts";
 import type { ChatChunk, ChatToolCallDelta, ChatUsage } from "./openai-types.ts";
 import * as ev from "./sse-events.ts";
 import { ThinkTagSplitter } from "./think-tags.ts";
@@ -16,6 +17,8 @@ export interface StreamContext {
   emitThinking: boolean;
   promptTokens?: number;
   stopSequences?: string[];
+  /** Observers of this exchange (recording, cache doctor), when any. */
+  watch?: ExchangeWatch;
 }
 
 interface ToolCall {
@@ -35,6 +38,10 @@ interface ToolCall {
 export class StreamTranslator {
   out = "";
   done = false;
+  /** How the message ended (set by finish()), for observers. */
+  result?: { stopReason: string; usage: AnthropicUsage };
+  /** The error a failed stream ended with. */
+  failedWith?: string;
   private block = -1;
   /** Leading whitespace not yet sent: dropped before real text, sent when it is the whole answer. */
   private heldWhitespace = "";
@@ -121,7 +128,9 @@ export class StreamTranslator {
       this.out += ev.blockStart(++this.block, { type: "text", text: "" }) + ev.textDelta(this.block, tail) + ev.blockStop(this.block);
     }
     const stop = stopReason(this.finishReason, this.engineStopReason, this.tools.length > 0, this.ctx.stopSequences);
-    const end = ev.messageDelta(stop, anthropicUsage(this.usage, this.ctx.promptTokens)) + ev.MESSAGE_STOP;
+    const usage = anthropicUsage(this.usage, this.ctx.promptTokens);
+    this.result = { stopReason: stop.stop_reason, usage };
+    const end = ev.messageDelta(stop, usage) + ev.MESSAGE_STOP;
     this.out += this.lastStamp === undefined ? end : stampFrames(end, this.lastStamp);
     this.done = true;
   }
@@ -129,8 +138,14 @@ export class StreamTranslator {
   /** A failure after the 200 went out: an `event: error` frame ends the stream. */
   fail(type: string, message: string): void {
     if (this.done) return;
+    this.failedWith = message;
     this.out += errorEvent(type, message);
     this.done = true;
+  }
+
+  /** Whether a content block has been opened (the client has seen its first token). */
+  get started(): boolean {
+    return this.block >= 0;
   }
 
   take(): string {

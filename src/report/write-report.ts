@@ -9,6 +9,9 @@ import { paretoChart } from "./charts/pareto-chart.ts";
 import { throughputChart } from "./charts/throughput.ts";
 import { ttftColdWarmChart } from "./charts/ttft-cold-warm.ts";
 import { prunedSection, searchChart } from "./charts/search.ts";
+import { hitRatioChart } from "./charts/hit-ratio.ts";
+import { sessionTimelineChart } from "./charts/session-timeline.ts";
+import { ttftByDepthChart } from "./charts/ttft-by-depth.ts";
 import type { Chart, ChartInput } from "./charts/types.ts";
 import { LIBS, reportPage } from "./html.ts";
 import { loadRun, type LoadedRun } from "./load-run.ts";
@@ -31,7 +34,10 @@ export async function writeReport(runDir: string, outDir?: string, opts: ReportO
   const out = resolve(outDir ?? defaultReportDir(run));
   mkdirSync(out, { recursive: true });
   const input: ChartInput = { run, selection: defaultSelection(run), heatmap: opts.heatmap };
-  const charts: Chart[] = [throughputChart(input), ttftColdWarmChart(input), ...decodeByParamCharts(input), heatmapChart(input), paretoChart(input), searchChart(input)];
+  const charts: Chart[] = [
+    throughputChart(input), ttftColdWarmChart(input), ...decodeByParamCharts(input), heatmapChart(input), paretoChart(input),
+    ttftByDepthChart(input), hitRatioChart(input), sessionTimelineChart(input), searchChart(input),
+  ];
   const files: string[] = [];
   const write = (name: string, text: string) => {
     writeFileSync(join(out, name), redactText(text));

@@ -32,6 +32,7 @@ export const REQUEST_COLUMNS = [
   "point_id", "suite", "scenario", "repetition", "request_index", "ok", "error", "concurrency",
   "gate_wait_ns", "start_ns", "first_token_ns", "end_ns", "chunks", "itl_ns_mean",
   "prompt_tokens", "output_tokens", "cached_tokens", "tokens_source",
+  "session", "turn", "scheduled_ns", "ideal_cached_tokens",
 ] as const;
 
 /**
@@ -40,6 +41,7 @@ export const REQUEST_COLUMNS = [
  * - 1: `concurrency` and `requests` hold what the scenario ran (overwriting a grid parameter of that name);
  * - 2: parameter columns always hold the point's values; what the scenario ran is in `scenario_concurrency`
  *   and `requests_sent`; a scenario in which every request failed is a failed row (`requests_failed`).
+ * Added columns (the replay's, for one) need no bump: readers join on names.
  */
 export const MANIFEST_SCHEMA_VERSION = 2;
 

@@ -4,6 +4,7 @@ import { chatSuite } from "./chat.ts";
 import { concurrencySuite } from "./concurrency.ts";
 import { decodeSuite } from "./decode.ts";
 import { proxySuite } from "./proxy.ts";
+import { replaySuite } from "./replay.ts";
 import { sessionSuite } from "./session.ts";
 import { toolcallSuite } from "./toolcall.ts";
 import { ttftSuite } from "./ttft.ts";
@@ -19,6 +20,7 @@ const SUITES: Record<string, Suite<never>> = {
   session: sessionSuite as Suite<never>,
   proxy: proxySuite as Suite<never>,
   capacity: capacitySuite as Suite<never>,
+  replay: replaySuite as Suite<never>,
 };
 
 export function suiteFor(kind: string, where = "suite"): Suite<unknown> {

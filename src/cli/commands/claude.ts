@@ -15,6 +15,8 @@ interface ClaudeFlags {
   maxOutputTokens?: string;
   apiKeyEnv?: string;
   exec?: boolean;
+  record?: string;
+  upstream?: string;
 }
 
 const DEFAULT_URL = "http://127.0.0.1:4000";
@@ -32,34 +34,55 @@ export function register(program: Command): void {
     .option("--max-output-tokens <n>", "CLAUDE_CODE_MAX_OUTPUT_TOKENS (default: min(32000, context / 4))")
     .option("--api-key-env <name>", "environment variable holding the proxy's key (exported as a reference, never a value)")
     .option("--exec", "run claude with this environment instead of printing it")
+    .option("--record <file>", "with --exec: run a recording proxy in front of --upstream and write the session's trace here")
+    .option("--upstream <url>", "engine URL for the recording proxy (with --record)")
     .action(async (claudeArgs: string[], flags: ClaudeFlags) => {
-      const profile = flags.profile ? readProfile(flags.profile) : {};
-      const fromProfile = inputsFromProfile(profile);
-      const input: ClaudeEnvInput = {
-        ...fromProfile,
-        url: flags.url ?? fromProfile.url ?? DEFAULT_URL,
-        model: flags.model ?? fromProfile.model,
-        context: flags.context === undefined ? fromProfile.context : positiveFlag(flags.context, "--context"),
-        maxOutputTokens: flags.maxOutputTokens === undefined ? undefined : positiveFlag(flags.maxOutputTokens, "--max-output-tokens"),
-        apiKeyEnv: flags.apiKeyEnv ?? fromProfile.apiKeyEnv,
-      };
-      if (!input.model || !input.context) Object.assign(input, await askProxy(input));
-      const flagKeys = new Set((["url", "model", "context", "maxOutputTokens", "apiKeyEnv"] as const).flatMap((f) => (flags[f] ? keysByFlag[f] : [])));
-      const env = mergeProfile(claudeEnv(input), profile, flagKeys);
-      if (!flags.exec) {
-        process.stdout.write(renderExports(env) + "\n");
-        return;
+      if (flags.record && (!flags.exec || !flags.upstream)) throw badInput("--record needs --exec and --upstream <engine url>", "e.g. bench claude --exec --record s.jsonl --upstream http://127.0.0.1:8080 -- -p 'hi'");
+      const recording = flags.record ? await startRecordingProxy(flags.upstream!, flags.record, flags.apiKeyEnv) : undefined;
+      if (recording) flags.url = recording.url;
+      try {
+        await claudeAction(claudeArgs, flags);
+      } finally {
+        await recording?.close();
       }
-      const { values, missing } = resolveEnv(env, process.env);
-      if (missing.length) throw badInput(`environment variable ${missing.join(", ")} is not set (it holds the proxy key)`);
-      const childEnv: NodeJS.ProcessEnv = { ...process.env, ...values };
-      delete childEnv.ANTHROPIC_API_KEY; // would override the token and make Claude Code ask about it
-      const result = await execa("claude", claudeArgs, { stdio: "inherit", env: childEnv, extendEnv: false, reject: false });
-      if (result.failed && result.exitCode === undefined) {
-        throw failure(`cannot run claude: ${result.shortMessage}`, "install Claude Code (npm i -g @anthropic-ai/claude-code)");
-      }
-      process.exitCode = result.exitCode ?? 1;
     });
+}
+
+async function claudeAction(claudeArgs: string[], flags: ClaudeFlags): Promise<void> {
+  const profile = flags.profile ? readProfile(flags.profile) : {};
+  const fromProfile = inputsFromProfile(profile);
+  const input: ClaudeEnvInput = {
+    ...fromProfile,
+    url: flags.url ?? fromProfile.url ?? DEFAULT_URL,
+    model: flags.model ?? fromProfile.model,
+    context: flags.context === undefined ? fromProfile.context : positiveFlag(flags.context, "--context"),
+    maxOutputTokens: flags.maxOutputTokens === undefined ? undefined : positiveFlag(flags.maxOutputTokens, "--max-output-tokens"),
+    apiKeyEnv: flags.apiKeyEnv ?? fromProfile.apiKeyEnv,
+  };
+  if (!input.model || !input.context) Object.assign(input, await askProxy(input));
+  const flagKeys = new Set((["url", "model", "context", "maxOutputTokens", "apiKeyEnv"] as const).flatMap((f) => (flags[f] ? keysByFlag[f] : [])));
+  const env = mergeProfile(claudeEnv(input), profile, flagKeys);
+  if (!flags.exec) {
+    process.stdout.write(renderExports(env) + "\n");
+    return;
+  }
+  const { values, missing } = resolveEnv(env, process.env);
+  if (missing.length) throw badInput(`environment variable ${missing.join(", ")} is not set (it holds the proxy key)`);
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...values };
+  delete childEnv.ANTHROPIC_API_KEY; // would override the token and make Claude Code ask about it
+  const result = await execa("claude", claudeArgs, { stdio: "inherit", env: childEnv, extendEnv: false, reject: false });
+  if (result.failed && result.exitCode === undefined) {
+    throw failure(`cannot run claude: ${result.shortMessage}`, "install Claude Code (npm i -g @anthropic-ai/claude-code)");
+  }
+  process.exitCode = result.exitCode ?? 1;
+}
+
+/** `--record`: the proxy in this process, on a free port, appending every request of the session to `file`. */
+async function startRecordingProxy(upstream: string, file: string, apiKeyEnv: string | undefined) {
+  const apiKey = apiKeyEnv ? process.env[apiKeyEnv] : undefined;
+  if (apiKeyEnv && !apiKey) throw badInput(`environment variable ${apiKeyEnv} is not set (it holds the proxy key)`);
+  const { startProxy } = await import("../../proxy/index.ts");
+  return startProxy({ upstream, port: 0, record: file, apiKey, notice: (line) => process.stderr.write(`proxy: ${line}\n`) });
 }
 
 function readProfile(dir: string) {

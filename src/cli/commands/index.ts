@@ -10,6 +10,8 @@ import { register as registerRunSuites } from "./run.ts";
 import { register as registerWarmup } from "./warmup.ts";
 import { register as registerSim } from "./sim.ts";
 import { register as registerTune } from "./tune.ts";
+import { register as registerTrace } from "./trace.ts";
+import { register as registerDoctor } from "./doctor.ts";
 
 /** Each command lives in its own file and exports `register(program)`; add one line per command here. */
 const commands: Array<(program: Command) => void> = [
@@ -24,6 +26,8 @@ const commands: Array<(program: Command) => void> = [
   registerWarmup,
   registerSim,
   registerTune,
+  registerTrace,
+  registerDoctor,
 ];
 
 export function registerCommands(program: Command): void {

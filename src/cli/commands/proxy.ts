@@ -13,6 +13,8 @@ interface ProxyFlags {
   thinking: "auto" | "off" | "on";
   systemMessages: "auto" | "inplace" | "fold";
   quiet?: boolean;
+  record?: string;
+  cacheDoctor?: boolean;
 }
 
 /** `bench proxy`: the Claude-compatible proxy in front of a vLLM or llama-server engine, until Ctrl-C. */
@@ -34,6 +36,8 @@ export function register(program: Command): void {
         .default("auto"),
     )
     .option("--quiet", "no per-request log lines")
+    .option("--record <file>", "append every request (prompt and file contents included) and its outcome to this JSONL trace (mode 0600)")
+    .option("--cache-doctor", "log one line per prefix-cache break between consecutive requests of a Claude Code conversation")
     .action(async (flags: ProxyFlags) => {
       const proxy = await startProxy({
         upstream: flags.upstream,
@@ -47,6 +51,8 @@ export function register(program: Command): void {
         systemMessages: flags.systemMessages,
         log: flags.quiet ? undefined : (line) => process.stderr.write(`proxy: ${line}\n`),
         notice: (line) => process.stderr.write(`proxy: ${line}\n`),
+        record: flags.record,
+        cacheDoctor: flags.cacheDoctor ?? false,
       });
       process.stderr.write(`proxy: listening on ${proxy.url} -> ${flags.upstream} (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { ProxyError } from "../errors.ts";
 import type { ProxyContext } from "../context.ts";
+import type { AnthropicUsage } from "../finish.ts";
 import type { ChatCompletion } from "../openai-types.ts";
 import { sendJson } from "../respond.ts";
 import type { StreamContext } from "../stream-translator.ts";
@@ -21,5 +22,8 @@ export async function completeMessage(res: ServerResponse, ctx: ProxyContext, bo
     if (abort.signal.aborted) return;
     throw new ProxyError(502, `the engine sent an unreadable answer: ${(err as Error).message}`);
   }
-  sendJson(res, 200, translateCompletion(completion, sctx));
+  const message = translateCompletion(completion, sctx) as { content: unknown[]; stop_reason: string; usage: AnthropicUsage };
+  if (message.content.length) sctx.watch?.firstContent();
+  sctx.watch?.end({ status: 200, usage: message.usage, stopReason: message.stop_reason });
+  sendJson(res, 200, message);
 }

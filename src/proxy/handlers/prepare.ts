@@ -11,10 +11,15 @@ import { translateRequest } from "../translate-request.ts";
 
 /** The body as JSON, validated (400 naming the field when broken); unknown top-level fields are tolerated and noted. */
 export function parseBody<T>(schema: z.ZodType<T>, raw: Buffer, ctx: ProxyContext): T {
+  return parseBodyAndJson(schema, raw, ctx).request;
+}
+
+/** parseBody, also returning the JSON as received (unknown fields kept), for observers such as the recorder. */
+export function parseBodyAndJson<T>(schema: z.ZodType<T>, raw: Buffer, ctx: ProxyContext): { request: T; body: unknown } {
   const body = parseJsonBody(raw);
   const request = parseRequest(schema, body);
   for (const key in body as object) if (!KNOWN_REQUEST_FIELDS.has(key)) ctx.tolerated.note(`request field "${key}" (ignored)`);
-  return request;
+  return { request, body };
 }
 
 /** Shared by messages and count_tokens: map the model, decide on thinking, translate. */

@@ -31,12 +31,13 @@ class StreamRelay implements StreamSink {
   private status = 0;
   private errorText = "";
   private finished = false;
+  private failure?: ProxyError;
 
   constructor(
     private readonly res: ServerResponse,
     ctx: ProxyContext,
     body: string,
-    sctx: StreamContext,
+    private readonly sctx: StreamContext,
     private readonly resolve: () => void,
     extra?: Record<string, string>,
   ) {
@@ -59,6 +60,7 @@ class StreamRelay implements StreamSink {
       return;
     }
     this.parser.push(chunk);
+    if (this.sctx.watch && this.translator.started) this.sctx.watch.firstContent();
     const out = this.translator.take();
     if (out && !this.sse.write(out)) {
       this.engine.pause();
@@ -75,12 +77,14 @@ class StreamRelay implements StreamSink {
     if (this.status !== 200) return this.error(mapEngineError(this.status, this.errorText));
     this.parser.end();
     this.translator.finish();
+    if (this.sctx.watch && this.translator.started) this.sctx.watch.firstContent();
     this.sse.end(this.translator.take());
     this.done();
   }
 
   error(err: ProxyError): void {
     if (this.finished) return;
+    this.failure = err;
     if (!this.sse.committed) sendError(this.res, err);
     else {
       this.translator.fail(err.type, err.message);
@@ -106,6 +110,14 @@ class StreamRelay implements StreamSink {
     this.finished = true;
     clearTimeout(this.timer);
     this.sse.stop();
+    this.sctx.watch?.end(this.outcome());
     this.resolve();
+  }
+
+  private outcome(): Parameters<NonNullable<StreamContext["watch"]>["end"]>[0] {
+    const result = this.translator.result;
+    if (result) return { status: 200, usage: result.usage, stopReason: result.stopReason };
+    const error = this.failure?.message ?? this.translator.failedWith ?? "the client went away";
+    return { status: this.sse.committed ? 200 : this.failure?.status ?? 499, error };
   }
 }

@@ -28,21 +28,28 @@ const SHARE = { tools: 0.73, system: 0.2, reminder: 0.07 };
  * Filler that makes the Claude-Code-shaped request (without history) exactly `tokens` long in the engine's
  * tokenizer. Below the size of the bare tool set, trailing tools are dropped (at least 3 are kept).
  */
-export async function sizeClaudeCode(target: Target, shape: Omit<ClaudeCodeShape, "filler">, tokens: number): Promise<{ filler: Filler; tokens: number }> {
+export function sizeClaudeCode(target: Target, shape: Omit<ClaudeCodeShape, "filler">, tokens: number): Promise<{ filler: Filler; tokens: number }> {
+  return sizeClaudeCodeWith((req) => requestTokens(target, req), shape, tokens);
+}
+
+/** sizeClaudeCode with any token counter (the engine's, or an offline estimate for synthesized traces). */
+export async function sizeClaudeCodeWith(
+  count: (req: MessagesRequest) => Promise<number>, shape: Omit<ClaudeCodeShape, "filler">, tokens: number,
+): Promise<{ filler: Filler; tokens: number }> {
   const build = (f: Filler) => claudeCodeRequest({ ...shape, history: 0, filler: f });
   let filler: Filler = { tools: 0, system: 0, reminder: 0, toolCount: CLAUDE_CODE_TOOLS.length };
-  let bare = await requestTokens(target, build(filler));
+  let bare = await count(build(filler));
   if (bare > tokens * 0.8) {
     // Drop tools from the end by their estimated size, then count again.
     let excess = bare - tokens * 0.6;
-    let count = CLAUDE_CODE_TOOLS.length;
-    while (count > 3 && excess > 0) excess -= JSON.stringify(CLAUDE_CODE_TOOLS[--count]).length / 4;
-    filler = { ...filler, toolCount: count };
-    bare = await requestTokens(target, build(filler));
+    let kept = CLAUDE_CODE_TOOLS.length;
+    while (kept > 3 && excess > 0) excess -= JSON.stringify(CLAUDE_CODE_TOOLS[--kept]).length / 4;
+    filler = { ...filler, toolCount: kept };
+    bare = await count(build(filler));
   }
   const need = Math.max(0, tokens - bare);
   filler = { ...filler, tools: Math.floor(need * SHARE.tools), reminder: Math.floor(need * SHARE.reminder) };
   const fixed = filler.tools + filler.reminder;
-  const fit = await fitWords((n) => requestTokens(target, build({ ...filler, system: n })), tokens, need - fixed);
-  return { filler: { ...filler, system: fit.words }, tokens: fit.tokens ?? (await requestTokens(target, build({ ...filler, system: fit.words }))) };
+  const fit = await fitWords((n) => count(build({ ...filler, system: n })), tokens, need - fixed);
+  return { filler: { ...filler, system: fit.words }, tokens: fit.tokens ?? (await count(build({ ...filler, system: fit.words }))) };
 }
