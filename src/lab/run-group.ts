@@ -3,7 +3,7 @@ import { kvCapacityTokens } from "../engines/startup-facts.ts";
 import type { Clock } from "../client/types.ts";
 import type { Grid } from "../grid/schema.ts";
 import type { Point } from "../grid/expand.ts";
-import type { Launcher } from "../launchers/types.ts";
+import type { EngineHandle, Launcher } from "../launchers/types.ts";
 import { StartupFailure } from "../launchers/types.ts";
 import type { ProgressObserver } from "../progress/observer.ts";
 import type { RunStore } from "../results/run-store.ts";
@@ -20,7 +20,7 @@ import { runSuite } from "./run-suite.ts";
 import { failedRow, type RowContext } from "./rows.ts";
 import type { PointRow } from "../results/columns.ts";
 import { simInfo } from "../client/sim-clock.ts";
-import { SIM_FAILED_AFTER } from "../util/sim-clock-protocol.ts";
+import { SIM_FAILED_AFTER, SIM_INFO_PATH } from "../util/sim-clock-protocol.ts";
 
 export interface GroupContext {
   grid: Grid;
@@ -66,6 +66,7 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
   const wallS = () => ((performance.now() - wallStart) / 1000) * (engine.simulated ? ctx.timeScale : 1);
   const rows: PointRow[] = [];
   let handle;
+  let simStartupS: number | undefined;
   try {
     handle = await ctx.launcher.start({
       render: (host, port) => withSecretsKnown(engine.adapter.render({
@@ -82,6 +83,7 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
       onPhase: (p) => progress.phase(p),
       options: grid.launcher.options,
     });
+    if (engine.simulated) simStartupS = await simulatedStartup(handle);
   } catch (err) {
     store.redactLog(first.serverId);
     if (ctx.signal.aborted) return { engineS: wallS(), rows };
@@ -94,7 +96,7 @@ export async function runServerGroup(ctx: GroupContext, points: Point[]): Promis
     }
     return { failure: f.failureCause, engineS: failedAfter(engine.simulated, f.logTail) ?? wallS(), rows };
   }
-  const startupS = engine.simulated ? await simulatedStartup(handle.spec, handle.startupS * ctx.timeScale) : handle.startupS;
+  const startupS = simStartupS ?? handle.startupS;
   const served = await servingClock(engine.simulated, handle.spec);
   const kvTokens = kvCapacityTokens(handle.logTail(400));
   try {
@@ -197,9 +199,16 @@ function requestErrors(rows: PointRow[]): string | undefined {
 /** Paths on which the simulator's stamps reach the client (the built-in proxy passes them on; external proxies do not). */
 const SIM_CLOCK_PATHS = new Set(["direct", "native", "proxy"]);
 
-/** The simulator's own startup time (simulated, so the same at every time scale); wall time x K if it cannot say. */
-async function simulatedStartup(spec: LaunchSpec, fallbackS: number): Promise<number> {
-  return (await simInfo(spec.baseUrl))?.startup_s ?? fallbackS;
+/**
+ * The simulator's own startup time (simulated, so the same at every time scale). A server that cannot say is
+ * not the simulator the lab started: it is stopped and the start fails rather than measuring someone else's.
+ */
+async function simulatedStartup(handle: EngineHandle): Promise<number> {
+  const info = await simInfo(handle.spec.baseUrl);
+  if (info) return info.startup_s;
+  const tail = handle.logTail();
+  await handle.stop();
+  throw new StartupFailure("readiness_rejected", tail, `the server on ${handle.spec.baseUrl} is not the simulator the lab started (GET ${SIM_INFO_PATH} has no answer): another process holds the port`);
 }
 
 export function describe(point: Point): string {
