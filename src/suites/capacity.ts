@@ -26,6 +26,13 @@ const Options = z.strictObject({
   }).prefault({}),
   /** Probing stops here (the capacity is then "at least" this). */
   max_sessions: z.number().int().positive().default(128),
+  /**
+   * The first N probed. From 1 the search doubles (1, 2, 4, ...); from a guess (a known capacity) it steps away
+   * from it by 1, 2, 4, ... in the direction the first probe points, then bisects, so a right guess costs two probes.
+   */
+  start_sessions: z.number().int().positive().default(1),
+  /** At most this many probes (the interval says what is left open); unset: until bisection ends. */
+  probes: z.number().int().positive().optional(),
   repetitions: z.number().int().positive().optional(),
   reset_cache: z.boolean().default(false),
 });
@@ -34,7 +41,8 @@ type Options = z.infer<typeof Options>;
 interface Probed {
   n: number;
   results: ProbeResult[];
-  /** Median of the repetitions' SLO ratios <= 1. */
+  /** Median of the repetitions' SLO ratios (worst of measured / limit), and whether it is <= 1. */
+  ratio: number;
   pass: boolean;
 }
 
@@ -49,7 +57,7 @@ export const capacitySuite: Suite<Options> = {
   description: "largest number of concurrent Claude-Code-shaped sessions within p95 TTFT and TPOT SLOs (probe 1, 2, 4, ... then bisect)",
   options: Options,
   clientParams: {},
-  columns: ["ttft_ms_p95", "tpot_ms_p95", "slo_met", "oversaturated", "capacity_sessions", "capacity_sessions_ci_low", "capacity_sessions_ci_high"],
+  columns: ["ttft_ms_p95", "tpot_ms_p95", "slo_ratio", "slo_met", "oversaturated", "capacity_sessions", "capacity_sessions_ci_low", "capacity_sessions_ci_high"],
   async run(ctx, opts) {
     const reps = repetitionsOf(ctx, opts);
     const slo: CapacitySlo = opts.slo;
@@ -65,26 +73,13 @@ export const capacitySuite: Suite<Options> = {
         ctx.onPhase(`capacity: ${n} sessions, rep ${r + 1}/${reps}`);
         results.push(await meter.measure(() => probeSessions(ctx, source, n, slo)));
       }
-      const ratios = results.map((p) => p.ratio).sort((a, b) => a - b);
-      const pass = ratios.length > 0 && (percentile(ratios.map((x) => Math.min(x, 1e9)), 50) ?? Infinity) <= 1;
-      probed.set(n, { n, results, pass, meter });
+      const ratios = results.map((p) => Math.min(p.ratio, 1e9));
+      const ratio = ratios.length ? (percentile(ratios, 50) as number) : Infinity;
+      const pass = ratio <= 1;
+      probed.set(n, { n, results, ratio: ratio >= 1e9 ? Infinity : ratio, pass, meter });
       return pass;
     };
-    let lo = 0;
-    let hi: number | undefined;
-    for (let n = 1; !ctx.signal.aborted; n = Math.min(n * 2, opts.max_sessions)) {
-      if (!(await probe(n))) {
-        hi = n;
-        break;
-      }
-      lo = n;
-      if (n >= opts.max_sessions) break;
-    }
-    while (hi !== undefined && hi - lo > 1 && !ctx.signal.aborted) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (await probe(mid)) lo = mid;
-      else hi = mid;
-    }
+    const { lo, hi } = await search(probe, opts, () => ctx.signal.aborted);
     const curve = [...probed.values()].sort((a, b) => a.n - b.n);
     const allPass = curve.filter((p) => p.results.every((r) => r.ratio <= 1)).map((p) => p.n);
     const allFail = curve.filter((p) => p.results.every((r) => r.ratio > 1)).map((p) => p.n);
@@ -117,7 +112,33 @@ function probeColumns(p: Probed): Record<string, number | boolean> {
   return {
     ttft_ms_p95: percentile(ttftMs(records), 95) ?? NaN,
     tpot_ms_p95: percentile(tpotMs(records), 95) ?? NaN,
+    // the worst of measured / limit over both SLOs (median of the repetitions); over-saturated or failed: none
+    slo_ratio: Number.isFinite(p.ratio) ? p.ratio : NaN,
     slo_met: p.pass,
     oversaturated: p.results.some((r) => r.oversaturated),
   };
+}
+
+/**
+ * Where the SLO holds: from `start_sessions` away by 1, 2, 4, ... (from 1: 1, 2, 4, 8, ...) until the answer
+ * changes or max_sessions, then bisection; at most `probes` probes. lo: the largest N that passed (0: none);
+ * hi: the smallest that failed (undefined: none).
+ */
+async function search(
+  probe: (n: number) => Promise<boolean>, opts: Pick<Options, "start_sessions" | "max_sessions" | "probes">, aborted: () => boolean,
+): Promise<{ lo: number; hi?: number }> {
+  let lo = 0;
+  let hi: number | undefined;
+  let left = opts.probes ?? Infinity;
+  const open = () => left > 0 && !aborted();
+  const tryN = async (n: number) => {
+    left--;
+    if (await probe(n)) lo = Math.max(lo, n);
+    else hi = Math.min(hi ?? Infinity, n);
+  };
+  await tryN(Math.min(opts.start_sessions, opts.max_sessions));
+  for (let step = 1; hi === undefined && lo < opts.max_sessions && open(); step *= 2) await tryN(Math.min(lo + step, opts.max_sessions));
+  for (let step = 1; lo === 0 && hi !== undefined && hi > 1 && open(); step *= 2) await tryN(Math.max(1, hi - step));
+  while (hi !== undefined && hi - lo > 1 && open()) await tryN(Math.floor((lo + hi) / 2));
+  return { lo, hi };
 }

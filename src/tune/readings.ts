@@ -9,8 +9,14 @@ export interface Readings {
   objective?: number;
   ciLow?: number;
   ciHigh?: number;
-  /** The cheap pass's score: output tok/s at its one concurrency level. */
+  /**
+   * The cheap pass's score, higher is better: output tok/s at its one concurrency level, or, when it probed
+   * capacity at one N, the SLO headroom there (limit / measured, >= 1 passes; 0 when over-saturated).
+   */
   screenScore?: number;
+  /** A capacity screen: whether its one probe held the SLO, at how many sessions. */
+  screenPass?: boolean;
+  screenSessions?: number;
   /** Requests in flight at the objective's scenario (Little's law: request rate x mean latency), and their context. */
   activeRequests?: number;
   contextTokens?: number;
@@ -48,12 +54,16 @@ export function readings(points: PointRow[], o: TuneObjective, paramNames: reado
   const values = at.map((r) => num(r.values[o.metric]) as number);
   const ci = (side: "low" | "high") => mean(at.map((r) => num(r.values[`${o.metric}_ci_${side}`])).filter((v): v is number => v !== undefined));
   const screen = rows.find((r) => r.suite === "concurrency" && num(r.values.output_tok_s) !== undefined);
+  const probes = rows.filter((r) => r.suite === "capacity" && /^n\d+$/.test(r.scenario) && r.values.slo_met !== undefined && r.values.slo_met !== "");
+  const probe = probes.length === 1 ? probes[0] : undefined;
   const busy = at.find((r) => num(r.values.request_s) !== undefined && num(r.values.e2el_ms_mean) !== undefined);
   const headroomColumn = Object.keys(points[0] ?? {}).find((c) => /headroom/.test(c) && num(points[0][c]) !== undefined);
   const objective = mean(values);
   return {
     objective, ciLow: ci("low") ?? objective, ciHigh: ci("high") ?? objective,
-    screenScore: screen && num(screen.values.output_tok_s),
+    ...(probe ? {
+      screenScore: 1 / (num(probe.values.slo_ratio) ?? Infinity), screenPass: String(probe.values.slo_met) === "true", screenSessions: probe.concurrency,
+    } : { screenScore: screen && num(screen.values.output_tok_s) }),
     activeRequests: busy && (num(busy.values.request_s) as number) * (num(busy.values.e2el_ms_mean) as number) / 1000,
     contextTokens: busy && (num(busy.values.prompt_tokens_mean) ?? 0) + (num(busy.values.output_tokens_mean) ?? 0),
     headroom: headroomColumn ? mean(points.map((r) => num(r[headroomColumn])).filter((v): v is number => v !== undefined)) : undefined,

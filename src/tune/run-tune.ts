@@ -23,6 +23,7 @@ import { tuneObjective, type TuneObjective } from "./objective.ts";
 import { seededRng } from "./rng.ts";
 import { runTrial, type Config, type TrialContext, type TrialResult } from "./trial.ts";
 import { appendTrial, readTrials, writeTuneCsv } from "./tune-csv.ts";
+import { tunerPlan } from "./plan.ts";
 import { Tuner, type Strategy, type TuneOutcome } from "./tuner.ts";
 import { applyTuneSlos } from "./slo.ts";
 
@@ -111,12 +112,8 @@ export async function runTune(loaded: LoadedGrid, opts: TuneOptions): Promise<Tu
     return t;
   };
   const space = serverSpace(grid.matrix);
-  const plan = {
-    screenSuites: (level: number) => screenSuites(grid.suites, objective, level),
-    fullSuites: grid.suites,
-    repeatSuites: grid.suites.filter((s) => s.kind === objective.suite),
-    repetitions: settings.repetitions,
-  };
+  const plan = tunerPlan(grid.suites, objective, settings.repetitions);
+
   opts.progress.gridStart({ name: `tune ${grid.name} (${strategy}, ${describeBudget(budget)}, seed ${seed})`, points: configs.length, skipped: 0 });
   const tuner = new Tuner(configs, objective, plan, runner, budget, seededRng(seed), space);
   let outcome: TuneOutcome;
@@ -145,20 +142,6 @@ function describe(c: Config): string {
 
 function serverSpace(matrix: Record<string, ParamValue[]>): Record<string, ParamValue[]> {
   return Object.fromEntries(Object.entries(matrix).filter(([k]) => !isClientParam(k)));
-}
-
-/**
- * The cheap pass: a short decode, plus one concurrency level at the objective's request size (its suite's
- * prompt_tokens) and load (the best configuration's sessions or the objective's cN).
- */
-export function screenSuites(suites: SuiteEntry[], o: TuneObjective, level: number): SuiteEntry[] {
-  const own = suites.find((s) => s.kind === o.suite)?.options ?? {};
-  const prompt = typeof own.prompt_tokens === "number" ? own.prompt_tokens : 512;
-  const pinned = /(?:^|@|\/)c(\d+)$/.exec(o.scenario ?? "")?.[1];
-  return [
-    { kind: "decode", options: { prompt_tokens: 64, output_tokens: 64, requests: 1, warmup: 1, repetitions: 1, reset_cache: false } },
-    { kind: "concurrency", options: { levels: [pinned ? Number(pinned) : level], requests_per_user: 1, prompt_tokens: prompt, output_tokens: 64, repetitions: 1, reset_cache: false } },
-  ];
 }
 
 /** Trials recorded by the interrupted run (replayed, not rerun); rows of a trial that never finished are dropped. */

@@ -45,7 +45,7 @@ export async function runTrial(ctx: TrialContext, config: Config, fidelity: Fide
   const rows: PointRow[] = outcome.rows;
   const read = outcome.failure ? {} : readings(rows, ctx.objective, ctx.paramNames);
   // a screen's numbers rank screens only: its short suites never stand for the objective
-  const measured = fidelity === "screen" ? { screenScore: read.screenScore, errors: read.errors } : read;
+  const measured = fidelity === "screen" ? { screenScore: read.screenScore, screenPass: read.screenPass, screenSessions: read.screenSessions, errors: read.errors } : read;
   return {
     config: config.id, fidelity, startedAt: rows[0]?.started_at as string | undefined, failure: outcome.failure,
     engineS: outcome.engineS, startupS: outcome.startupS, kvTokens: outcome.kvTokens,

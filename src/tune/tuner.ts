@@ -3,6 +3,7 @@ import type { ParamValue, SuiteEntry } from "../grid/schema.ts";
 import { tpeScores } from "./tpe.ts";
 import { fmt, pickWinner } from "./winner.ts";
 import { budgetSeconds, type Budget } from "./budget.ts";
+import { CostModel } from "./cost-model.ts";
 import { predictsFailure, sameMemory } from "./predict.ts";
 import { shuffled } from "./rng.ts";
 import type { Config, Fidelity, TrialResult } from "./trial.ts";
@@ -22,10 +23,19 @@ export interface Decision {
 }
 
 export interface TunerPlan {
-  screenSuites(level: number): SuiteEntry[];
+  /** The cheap pass, sized by the best full trial so far (its load; for a capacity race, one probe beyond it). */
+  screenSuites(best?: TrialResult): SuiteEntry[];
   fullSuites: SuiteEntry[];
-  repeatSuites: SuiteEntry[];
+  /** The objective's suite for a finalist's repetitions (a capacity search starts at the capacity found). */
+  repeatSuites(t: TrialResult): SuiteEntry[];
   repetitions: number;
+  /**
+   * Capacity objective: a screen probes the best capacity so far plus one; a configuration that holds the SLO
+   * there may beat the best and gets the full suites at once, one that does not cannot (capacity is monotone).
+   */
+  race: boolean;
+  /** The most the objective can measure (the capacity search's max_sessions): the best reaching it cannot be beaten. */
+  ceiling?: number;
 }
 
 /** Runs trials (the caller replays recorded ones on --resume). */
@@ -42,25 +52,32 @@ export interface TuneOutcome {
 /** Share of screened configurations that moves on to the full suites (successive halving's 1/eta). */
 const KEEP = 1 / 3;
 const FINALISTS = 3;
+/** Finalists are full results within this share of the best: the ones repetitions may reorder. */
+const FINALIST_GAP = 0.1;
+/** Screens measured before the screening pass's cost is judged against the budget. */
+const SCREENS_TO_JUDGE = 3;
 
 /**
  * The search: failure knowledge first (a start failure predicts its kin; the KV capacity reported at startup
- * rules out what cannot hold the best load found so far), then successive halving (screen everything cheaply,
- * the best third to the full suites, finalists repeated) or, with `bayes`, a TPE-guided screen of part of the
- * space. Budgets count engine-seconds; the first configuration (the pilot) is screened and fully measured first
- * so the exhaustive run's cost can be estimated.
+ * rules out what cannot hold the best load found so far), then a cheap screen of every configuration (with
+ * `bayes`, of the part TPE rates best) and the full suites for the best of them (the best third; for a capacity
+ * objective, every configuration that holds the SLO beyond the best capacity so far), finalists repeated. The
+ * first configuration that starts (the pilot) is measured in full, so screens have a load to aim at and a share
+ * budget an exhaustive estimate to refer to; the estimate is refined with every trial (CostModel).
  */
 export class Tuner {
   readonly decisions: Decision[] = [];
   private spent = 0;
   private budgetS = Infinity;
   private exhaustiveS = 0;
-  private screenEstimate = 0;
-  private fullCost = 0;
+  private judged = false;
+  /** Configurations the screening pass has yet to take up after the current one. */
+  private passLeft = 0;
+  private readonly costs = new CostModel();
   /** Engine-seconds spent when each trial ended (the search chart's x axis). */
   private readonly spentAt = new Map<TrialResult, number>();
-  /** Configurations whose start failed -> what the failed start cost. */
-  private readonly failed = new Map<string, number>();
+  /** Configurations whose start failed or is predicted to fail (what the exhaustive run pays only a start for). */
+  private readonly failing = new Set<string>();
   /** Exhaustive: every configuration runs, predicted or not (the ground truth). */
   private everything = false;
   private readonly predicted = new Map<string, string>();
@@ -78,7 +95,9 @@ export class Tuner {
     private readonly rng: () => number,
     /** The values each server parameter takes (TPE's space). */
     private readonly space: Record<string, ParamValue[]>,
-  ) {}
+  ) {
+    if (budget.kind === "seconds") this.budgetS = budget.seconds;
+  }
 
   async search(strategy: Strategy): Promise<TuneOutcome> {
     const order = shuffled(this.configs, this.rng);
@@ -90,107 +109,114 @@ export class Tuner {
       return this.finish();
     }
     const pilot = await this.pilot(order);
-    if (!pilot) return this.finish();
-    const rest = order.filter((c) => c.id !== pilot.id);
-    if (strategy === "bayes") await this.screenBayes(rest);
-    else await this.screenAll(rest);
-    await this.promote();
-    await this.finalists();
+    if (pilot) {
+      await this.screenPass(order.filter((c) => c.id !== pilot.id), strategy === "bayes");
+      if (!this.plan.race) await this.promote();
+      await this.finalists();
+    }
     return this.finish();
   }
 
-  /** The first configuration that starts: screened, then fully measured; fixes the budget in engine-seconds. */
+  /** The first configuration that starts, measured in full: the load screens aim at, the exhaustive estimate's base. */
   private async pilot(order: Config[]): Promise<Config | undefined> {
     for (const c of order) {
       if (this.skipIfPredicted(c)) continue;
-      const screen = await this.trial(c, "screen", this.plan.screenSuites(2));
-      if (screen.failure) continue;
-      this.screens.set(c.id, screen);
-      this.note(c, "kept", "screen", "pilot: the first configuration is measured in full to size the budget", screen);
-      const full = await this.full(c, "pilot: measures what a full trial costs");
-      if (!full || full.failure) continue;
-      const starts = this.configs.length;
-      this.fullCost = full.engineS;
-      this.refreshBudget();
-      // the pilot's screen paid the first (cold compile cache) start; later starts cost what its full trial's did
-      this.screenEstimate = (full.startupS ?? 0) + screen.engineS - (screen.startupS ?? 0);
-      const screenPass = this.spent + (starts - 1 - this.predicted.size) * this.screenEstimate;
-      if (this.budgetS < screenPass) {
-        const share = Math.ceil((screenPass / (this.exhaustiveS * 0.9)) * 100);
-        throw badInput(`--budget: ${Math.round(this.budgetS)} engine-seconds is too small for one screening pass of ${starts} configurations`,
-          `the smallest budget that works is ${Math.ceil(screenPass)} engine-seconds, or ${share}% of the exhaustive run's estimated ${Math.round(this.exhaustiveS)}`);
-      }
-      return c;
+      const full = await this.full(c, "pilot: the first configuration is measured in full");
+      if (full && !full.failure) return c;
     }
     return undefined;
   }
 
   /**
-   * The exhaustive run's estimate: a full trial per configuration that starts, the measured cost of each start
-   * that failed or is predicted to (updated as failures are found, so a share of it stays a share of the truth).
+   * Screens the configurations in order (with `bayes`: a random quarter, then the ones TPE rates best, up to
+   * half). Halving's load is fixed for the pass so that screens compare; a race aims each screen at the best so far.
    */
-  private refreshBudget(): void {
-    const fulls = [...this.fulls.values()].flat().map((t) => t.engineS);
-    if (fulls.length) this.fullCost = fulls.reduce((a, b) => a + b, 0) / fulls.length;
-    if (!this.fullCost) return;
-    const failedS = [...this.failed.values()];
-    const failCost = failedS.length ? failedS.reduce((a, b) => a + b, 0) / failedS.length : 0;
-    const failing = new Set([...this.predicted.keys(), ...this.failed.keys()]);
-    this.exhaustiveS = (this.configs.length - failing.size) * this.fullCost + failing.size * failCost;
-    // a share of an estimate: 10% of it stays unspent for the estimate's error (full trials differ in cost)
-    this.budgetS = budgetSeconds(this.budget, this.exhaustiveS) * (this.budget.kind === "share" ? 0.9 : 1);
+  private async screenPass(rest: Config[], bayes: boolean): Promise<void> {
+    const fixed = this.plan.race ? undefined : this.plan.screenSuites(this.rankedFull()[0]);
+    const first = bayes ? Math.max(3, Math.ceil(rest.length * 0.25)) : rest.length;
+    const cap = bayes ? Math.max(first, Math.ceil(rest.length * 0.5)) : rest.length;
+    const done = new Set<string>();
+    while (this.screens.size < cap) {
+      const open = rest.filter((c) => !done.has(c.id));
+      if (!open.length) break;
+      this.passLeft = Math.min(open.filter((c) => !this.predicted.has(c.id)).length, cap - this.screens.size) - 1;
+      const next = this.screens.size >= first ? open[this.tpeBest(open)] : open[0];
+      done.add(next.id);
+      await this.screen(next, fixed);
+    }
   }
 
-  private async screenAll(configs: Config[]): Promise<void> {
-    // the load that matters: what the best configuration so far keeps in flight, as a power of two
-    const level = 2 ** Math.max(1, Math.round(Math.log2(this.bestActive()?.sessions ?? 2)));
-    const cost = this.meanCost("screen");
-    for (const c of configs) {
-      if (this.skipIfPredicted(c) || this.skipIfKvShort(c)) continue;
-      if (this.spent + cost > this.budgetS - this.meanCost("full")) {
-        this.note(c, "skipped", "skipped", `budget: ${Math.round(this.budgetS - this.spent)} engine-seconds left, a screen costs ~${Math.round(cost)}`);
-        continue;
-      }
-      const t = await this.trial(c, "screen", this.plan.screenSuites(level));
-      if (!t.failure) this.screens.set(c.id, t);
+  private tpeBest(open: Config[]): number {
+    const observed = [...this.screens.values()].map((t) => ({ params: this.server(t.config), score: t.screenScore ?? 0 }));
+    const merit = tpeScores(open.map((c) => c.server), observed, this.space);
+    return merit.indexOf(Math.max(...merit));
+  }
+
+  private async screen(c: Config, fixed: SuiteEntry[] | undefined): Promise<void> {
+    if (this.skipIfPredicted(c) || this.skipIfKvShort(c)) return;
+    const best = this.rankedFull()[0];
+    if (this.plan.race && this.plan.ceiling !== undefined && (best?.objective ?? 0) >= this.plan.ceiling) {
+      this.note(c, "skipped", "skipped", `the best so far reaches the objective's ceiling (${this.objective.metric} ${fmt(this.plan.ceiling)}, the capacity suite's max_sessions): a configuration can only tie it; raise max_sessions to tell them apart`);
+      return;
     }
+    const cost = this.costs.screenCost() ?? 0;
+    // the first screens run whatever the budget: they tell what a screening pass costs (judge)
+    if (this.judged && this.spent + cost > this.budgetS - (this.costs.fullCost() ?? 0)) {
+      this.note(c, "skipped", "skipped", `budget: ${Math.round(this.budgetS - this.spent)} engine-seconds left, a screen costs ~${Math.round(cost)} and one full trial is kept in reserve`);
+      return;
+    }
+    const t = await this.trial(c, "screen", fixed ?? this.plan.screenSuites(best));
+    if (t.failure) return;
+    this.screens.set(c.id, t);
+    if (!this.judged && this.costs.screensMeasured >= SCREENS_TO_JUDGE) this.judge();
+    if (this.plan.race) await this.race(c, t, best);
+  }
+
+  /** A capacity screen held the SLO beyond the best capacity: it may beat it, so it gets the full suites now. */
+  private async race(c: Config, t: TrialResult, best: TrialResult | undefined): Promise<void> {
+    const at = `${fmt(t.screenSessions)} sessions`;
+    const headroom = t.screenScore ? `${fmt(1 / t.screenScore)} of its limit` : "over-saturated";
+    if (!t.screenPass) {
+      this.note(c, "cut", "screen", `screen: SLO at ${at} ${headroom}: cannot beat the best so far (${fmt(best?.objective)} sessions)`, t);
+      return;
+    }
+    if (this.skipIfKvShort(c)) return;
+    if (this.spent + (this.costs.fullCost() ?? 0) > this.budgetS) {
+      this.note(c, "cut", "screen", `budget: holds the SLO at ${at} but a full trial costs ~${Math.round(this.costs.fullCost() ?? 0)} engine-seconds, ${Math.round(this.budgetS - this.spent)} left`, t);
+      return;
+    }
+    this.note(c, "kept", "screen", `screen: holds the SLO at ${at} (${headroom}), beyond the best so far (${fmt(best?.objective)})`, t);
+    await this.full(c, "full suites");
   }
 
   /**
-   * Bayesian screening for large spaces: a random quarter first, then one configuration at a time, the one TPE
-   * (fitted on the screen scores so far) rates most likely to be good, until half the space is screened.
+   * Once a few screens are measured: exit 2 when the budget cannot pay for screening every configuration the
+   * pass has left, naming the smallest budget that can.
    */
-  private async screenBayes(rest: Config[]): Promise<void> {
-    const first = Math.max(3, Math.ceil(rest.length * 0.25));
-    const cap = Math.max(first, Math.ceil(rest.length * 0.5));
-    await this.screenAll(rest.slice(0, first));
-    while (this.screens.size < cap) {
-      const open = rest.filter((c) => !this.tried(c.id) && !this.predicted.has(c.id) && !this.decisions.some((d) => d.config === c.id));
-      if (!open.length) break;
-      const observed = [...this.screens.values()].map((t) => ({ params: this.server(t.config), score: t.screenScore ?? 0 }));
-      const merit = tpeScores(open.map((c) => c.server), observed, this.space);
-      const best = merit.indexOf(Math.max(...merit));
-      const before = this.decisions.length + this.screens.size;
-      await this.screenAll([open[best]]);
-      if (this.decisions.length + this.screens.size === before) break;
-    }
+  private judge(): void {
+    this.judged = true;
+    const screenPass = this.spent + this.passLeft * (this.costs.screenCost() ?? 0);
+    if (this.budgetS >= screenPass) return;
+    const share = this.exhaustiveS ? `, or ${Math.ceil((screenPass / (this.exhaustiveS * 0.9)) * 100)}% of the exhaustive run's estimated ${Math.round(this.exhaustiveS)}` : "";
+    throw badInput(`--budget: ${Math.round(this.budgetS)} engine-seconds is too small for one screening pass of ${this.configs.length} configurations`,
+      `the smallest budget that works is ${Math.ceil(screenPass)} engine-seconds${share}`);
   }
 
-  /** The best third of the screen (by its score) gets the full suites, as far as the budget allows. */
+  /** Halving: the best third of the screen (by its score) gets the full suites, as far as the budget allows. */
   private async promote(): Promise<void> {
     const ranked = [...this.screens.values()].filter((t) => !this.fulls.has(t.config) && !this.predicted.has(t.config))
       .sort((a, b) => (b.screenScore ?? -Infinity) - (a.screenScore ?? -Infinity));
     const keep = Math.max(1, Math.ceil((ranked.length + this.fulls.size) * KEEP) - this.fulls.size);
     const threshold = ranked[Math.min(keep, ranked.length) - 1]?.screenScore;
     for (const [i, t] of ranked.entries()) {
-      const c = this.configs.find((x) => x.id === t.config) as Config;
+      const c = this.byId(t.config);
       if (i >= keep) {
         this.note(c, "cut", "screen", `screen ${fmt(t.screenScore)} tok/s below the best third (>= ${fmt(threshold)})`, t);
         continue;
       }
       if (this.skipIfKvShort(c)) continue;
-      if (this.spent + this.meanCost("full") > this.budgetS) {
-        this.note(c, "cut", "screen", `budget: a full trial costs ~${Math.round(this.meanCost("full"))} engine-seconds, ${Math.round(this.budgetS - this.spent)} left`, t);
+      if (this.spent + (this.costs.fullCost() ?? 0) > this.budgetS) {
+        this.note(c, "cut", "screen", `budget: a full trial costs ~${Math.round(this.costs.fullCost() ?? 0)} engine-seconds, ${Math.round(this.budgetS - this.spent)} left`, t);
         continue;
       }
       this.note(c, "kept", "screen", `screen ${fmt(t.screenScore)} tok/s in the best third`, t);
@@ -198,25 +224,23 @@ export class Tuner {
     }
   }
 
-  /** The best full results get the objective's suite again with repetitions, for an interval. */
+  /** The best full results (those within FINALIST_GAP of the best) get the objective's suite again with repetitions. */
   private async finalists(): Promise<void> {
-    const best = this.rankedFull().slice(0, FINALISTS);
-    for (const t of best) {
-      const c = this.configs.find((x) => x.id === t.config) as Config;
-      const cost = this.meanCost("full") * Math.max(1, this.plan.repetitions * 0.5);
-      if (this.plan.repetitions < 2 || this.spent + cost > this.budgetS) break;
-      const r = await this.trial(c, "repeat", this.plan.repeatSuites, this.plan.repetitions);
-      if (!r.failure) this.repeats.set(c.id, r);
+    const ranked = this.rankedFull();
+    const top = ranked[0]?.objective ?? 0;
+    const near = ranked.filter((t) => Math.abs((t.objective as number) - top) <= FINALIST_GAP * Math.abs(top)).slice(0, FINALISTS);
+    if (near.length < 2 || this.plan.repetitions < 2) return;
+    for (const t of near) {
+      if (this.spent + (this.costs.fullCost() ?? 0) > this.budgetS) break;
+      const r = await this.trial(this.byId(t.config), "repeat", this.plan.repeatSuites(t), this.plan.repetitions);
+      if (!r.failure) this.repeats.set(t.config, r);
     }
   }
 
   private async full(c: Config, why: string): Promise<TrialResult | undefined> {
     if (this.skipIfPredicted(c)) return undefined;
     const t = await this.trial(c, "full", this.plan.fullSuites);
-    if (!t.failure) {
-      this.fulls.set(c.id, [...(this.fulls.get(c.id) ?? []), t]);
-      this.refreshBudget();
-    }
+    if (!t.failure) this.fulls.set(c.id, [...(this.fulls.get(c.id) ?? []), t]);
     else this.note(c, "failed", "full", `${why}: start failed (${t.failure})`, t);
     return t;
   }
@@ -225,17 +249,29 @@ export class Tuner {
     const t = await this.run(c, fidelity, suites, repetitions);
     this.spent += t.engineS;
     this.spentAt.set(t, this.spent);
+    this.costs.record(t);
     if (t.kvTokens !== undefined) this.kv.set(c.id, t.kvTokens);
     if (t.failure) {
-      this.failed.set(c.id, t.engineS);
+      this.failing.add(c.id);
       if (fidelity !== "full") this.note(c, "failed", fidelity, `start failed (${t.failure})`, t);
       for (const other of this.configs) {
         if (other.id === c.id || this.predicted.has(other.id) || this.tried(other.id)) continue;
-        if (predictsFailure(t.failure, c.server, other.server)) this.predicted.set(other.id, `predicted: ${t.failure} (from ${c.points[0].id})`);
+        if (predictsFailure(t.failure, c.server, other.server)) {
+          this.predicted.set(other.id, `predicted: ${t.failure} (from ${c.points[0].id})`);
+          this.failing.add(other.id);
+        }
       }
-      this.refreshBudget();
     }
+    this.refreshBudget();
     return t;
+  }
+
+  /** The exhaustive estimate (CostModel) and, for a share budget, the budget: 10% of it stays back for the estimate's error. */
+  private refreshBudget(): void {
+    const estimate = this.costs.exhaustiveS(this.configs.map((c) => c.id), this.failing);
+    if (estimate === undefined) return;
+    this.exhaustiveS = estimate;
+    if (this.budget.kind === "share") this.budgetS = budgetSeconds(this.budget, estimate) * 0.9;
   }
 
   private tried(id: string): boolean {
@@ -258,7 +294,7 @@ export class Tuner {
     const best = this.bestActive();
     const kv = this.kv.get(c.id) ?? [...this.kv.entries()].find(([id]) => sameMemory(this.server(id), c.server))?.[1];
     if (!best || kv === undefined || c.id === best.config || kv >= best.sessions * best.context) return false;
-    const reason = `predicted: kv_capacity (from ${this.configs.find((x) => x.id === best.config)?.points[0].id}): ${kv} KV tokens cannot hold ${fmt(best.sessions)} requests of ${Math.round(best.context)} tokens in flight`;
+    const reason = `predicted: kv_capacity (from ${this.byId(best.config).points[0].id}): ${kv} KV tokens cannot hold ${fmt(best.sessions)} requests of ${Math.round(best.context)} tokens in flight`;
     this.predicted.set(c.id, reason);
     this.note(c, "predicted", "predicted", reason);
     return true;
@@ -270,21 +306,18 @@ export class Tuner {
     return { config: best.config, sessions: best.activeRequests, context: best.contextTokens };
   }
 
+  private byId(id: string): Config {
+    return this.configs.find((c) => c.id === id) as Config;
+  }
+
   private server(id: string): Config["server"] {
-    return (this.configs.find((c) => c.id === id) as Config).server;
+    return this.byId(id).server;
   }
 
   private rankedFull(): TrialResult[] {
     const sign = this.objective.direction === "max" ? -1 : 1;
     return [...this.fulls.values()].map((ts) => ts[ts.length - 1]).filter((t) => t.objective !== undefined && !t.errors)
       .sort((a, b) => sign * ((a.objective as number) - (b.objective as number)));
-  }
-
-  private meanCost(fidelity: Fidelity): number {
-    const all = this.decisions.filter((d) => d.trial?.fidelity === fidelity && !d.trial.failure).map((d) => (d.trial as TrialResult).engineS);
-    const done = fidelity === "full" ? [...this.fulls.values()].flat().map((t) => t.engineS) : fidelity === "screen" ? [...this.screens.values()].map((t) => t.engineS) : all;
-    if (fidelity === "screen" && done.length < 3) return this.screenEstimate;
-    return done.length ? done.reduce((a, b) => a + b, 0) / done.length : 0;
   }
 
   private note(c: Config, decision: Decision["decision"], fidelity: Decision["fidelity"], reason: string, trial?: TrialResult): void {
@@ -298,7 +331,7 @@ export class Tuner {
     const top = ranked[0] && view(ranked[0]);
     const { winner, ties } = pickWinner(ranked.map(view), this.objective.metric);
     for (const t of ranked) {
-      const c = this.configs.find((x) => x.id === t.config) as Config;
+      const c = this.byId(t.config);
       const repeat = this.repeats.get(t.config);
       if (repeat) this.note(c, "kept", "full", `a finalist: ${this.objective.metric} ${fmt(t.objective)}, repeated ${this.plan.repetitions} times`, t);
       const seen = repeat ?? t;

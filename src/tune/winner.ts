@@ -24,5 +24,6 @@ function overlaps(a: TrialResult, b: TrialResult): boolean {
 
 export function fmt(v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return "-";
+  if (Number.isInteger(v)) return String(v);
   return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
 }
