@@ -1,5 +1,5 @@
 /**
- * Proxy overhead on loopback: `npx tsx bench/proxy.bench.ts`.
+ * Proxy overhead on loopback: `npx tsx bench/proxy.bench.ts` (`npm run bench:check` gates the added TTFT at 1 stream).
  *
  * The proxy runs in this process; two child processes (this file with `--engine` / `--client`) run a
  * fast scripted OpenAI-style engine and the load client, so `process.cpuUsage()` here counts the proxy
@@ -13,11 +13,11 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Bench } from "tinybench";
 import { messagesRequestSchema, parseRequest } from "../src/proxy/anthropic-schema.ts";
 import { startProxy } from "../src/proxy/index.ts";
-import { SseParser } from "../src/proxy/sse-parser.ts";
+import { SseParser } from "../src/client/sse.ts";
 import { StreamTranslator } from "../src/proxy/stream-translator.ts";
 import { translateRequest } from "../src/proxy/translate-request.ts";
 import { claudeCodeRequest, question } from "../src/suites/workload/claude-code.ts";
@@ -165,7 +165,16 @@ function spawnChild(role: string): { proc: ChildProcess; next: () => Promise<Fro
   return { proc, next: () => new Promise<FromChild>((resolve) => proc.once("message", (m: FromChild) => resolve(m))) };
 }
 
-async function parent(): Promise<void> {
+export interface TtftCase {
+  direct: number;
+  viaProxy: number;
+  /** Through the proxy minus direct, TTFT p50 in ms (medians of 3 rounds of each). */
+  added: number;
+  cpuPerRequestUs: number;
+}
+
+/** The rig: scripted engine and load client in child processes, the proxy in this one. */
+export async function openRig() {
   const engine = spawnChild("--engine");
   const client = spawnChild("--client");
   const engineReady = await engine.next();
@@ -184,7 +193,7 @@ async function parent(): Promise<void> {
     return { ...done, cpuUs: cpu.user + cpu.system };
   };
 
-  const ttftCase = async (concurrency: number, requests: number, events: number, gapMs: number) => {
+  const ttftCase = async (concurrency: number, requests: number, events: number, gapMs: number): Promise<TtftCase> => {
     const base = { concurrency, requests, events, gapMs };
     await run({ ...base, name: "warmup-direct", target: "direct", requests: Math.min(requests, 200) });
     await run({ ...base, name: "warmup-proxy", target: "proxy", requests: Math.min(requests, 200) });
@@ -202,6 +211,15 @@ async function parent(): Promise<void> {
     return { direct, viaProxy, added: viaProxy - direct, cpuPerRequestUs: proxyCpuUs / (3 * requests) };
   };
 
+  const close = async () => {
+    for (const child of [engine, client]) child.proc.send({ kind: "exit" } satisfies ToChild);
+    await proxy.close();
+  };
+  return { run, ttftCase, close };
+}
+
+async function parent(): Promise<void> {
+  const { run, ttftCase, close } = await openRig();
   const line = (label: string, value: string, target: string) => console.log(`${label.padEnd(52)} ${value.padStart(12)}   (target ${target})`);
   const one = await ttftCase(1, 400, 4, 0);
   line("TTFT p50 direct / via proxy, 1 stream (ms)", `${one.direct.toFixed(3)} / ${one.viaProxy.toFixed(3)}`, "-");
@@ -219,8 +237,7 @@ async function parent(): Promise<void> {
 
   await translationBench();
   await requestBench();
-  for (const child of [engine, client]) child.proc.send({ kind: "exit" } satisfies ToChild);
-  await proxy.close();
+  await close();
 }
 
 /** The pure hot path, without sockets: bytes of one engine chunk in, one Anthropic frame out. */
@@ -283,4 +300,4 @@ async function requestBench(): Promise<void> {
 
 if (process.argv.includes("--engine")) await engineProcess();
 else if (process.argv.includes("--client")) clientProcess();
-else await parent();
+else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await parent();

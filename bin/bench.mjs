@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so a fresh clone works right after `npm ci`.
-import { register } from "tsx/esm/api";
+// The compiled CLI (dist/, built by `npm ci` / `npm run build`); package.json's `bin` points at it directly.
+import { existsSync } from "node:fs";
 
-register();
-await import("../src/cli/main.ts");
+const entry = new URL("../dist/cli/main.js", import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write("error: the CLI is not built (dist/cli/main.js missing) (run `npm ci` or `npm run build`)\n");
+  process.exit(1);
+}
+await import(entry.href);

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { execa } from "execa";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 import { describe, expect, it } from "vitest";
 import { readCsv } from "../src/results/csv.ts";
 import { startSimServer } from "../src/sim/index.ts";
@@ -16,7 +17,7 @@ describe("capacity suite", () => {
     const server = await startSimServer({ argv: GLM, env: { VLLM_CACHE_ROOT: mkdtempSync(join(tmpdir(), "cap-cache-")) }, stdout: out, stderr: out });
     try {
       const dir = join(mkdtempSync(join(tmpdir(), "tunelab-capacity-")), "run");
-      const r = await execa("node", ["bin/bench.mjs", "run", "--url", server.url, "--suite", "capacity", "--out", dir, "--progress", "none"], { reject: false });
+      const r = await execa("node", [BENCH_BIN, "run", "--url", server.url, "--suite", "capacity", "--out", dir, "--progress", "none"], { reject: false });
       expect(r.exitCode, r.stderr).toBe(0);
       const rows = readCsv(join(dir, "points.csv"));
       const probes = rows.filter((row) => /^n\d+$/.test(String(row.scenario)));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { onMessagesData, type MessagesState } from "../src/client/anthropic-messages.ts";
 import { stringAfter } from "../src/client/json-scan.ts";
 import { onChatData } from "../src/client/openai-chat.ts";
-import { SseSplitter } from "../src/client/sse.ts";
+import { SseParser } from "../src/client/sse.ts";
 import { monotonicClock, type RequestRecord } from "../src/client/types.ts";
 import { streamChat } from "../src/client/openai-chat.ts";
 import { startScriptedUpstream, textChunks } from "./helpers/scripted-upstream.ts";
@@ -99,13 +99,14 @@ describe("Anthropic Messages events", () => {
   });
 });
 
-describe("SSE splitter", () => {
-  it("handles events split anywhere, CRLF and event names", () => {
+describe("SSE parser (one for the clients and the proxy)", () => {
+  it("handles events split at any byte, CRLF, event names, comments and multi-line data", () => {
     const seen: Array<[string, string | undefined]> = [];
-    const s = new SseSplitter((d, e) => seen.push([d, e]));
-    const text = "event: a\r\ndata: {\"x\":1}\r\n\r\ndata: two\n\n";
-    for (const ch of text) s.push(ch);
-    expect(seen).toEqual([['{"x":1}', "a"], ["two", undefined]]);
+    const s = new SseParser((d, e) => seen.push([d, e]));
+    const bytes = Buffer.from(": keep-alive\r\n\r\nevent: a\r\ndata: {\"x\":\"é\"}\r\n\r\ndata: two\ndata: lines\n\ndata:three");
+    for (let i = 0; i < bytes.length; i++) s.push(bytes.subarray(i, i + 1));
+    s.end();
+    expect(seen).toEqual([['{"x":"é"}', "a"], ["two\nlines", undefined], ["three", undefined]]);
   });
 });
 

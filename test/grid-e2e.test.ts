@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readCsv } from "../src/results/csv.ts";
 import { testEngine } from "../src/setup/index.ts";
 import { processesMatching } from "./helpers/engine-procs.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
 let serverPath = "";
 let modelPath = "";
@@ -25,7 +26,7 @@ function gridFile(name: string, matrix: string, requests = 3): string {
 /** A unique alias per grid, so the leftover-process check only sees this test's engines. */
 const servedName = (name: string) => `tiny-${name}-${process.pid}`;
 
-const bench = (args: string[]) => execa("node", ["bin/bench.mjs", ...args], { reject: false });
+const bench = (args: string[]) => execa("node", [BENCH_BIN, ...args], { reject: false });
 
 beforeAll(async () => {
   ({ serverPath, modelPath } = await testEngine());
@@ -82,7 +83,7 @@ describe("bench grid on the real llama-server (tiny model)", () => {
   it("SIGINT after the first point stops the engine; --resume runs every point exactly once", async () => {
     const out = join(dir, "resume");
     const file = gridFile("resume", "{ parallel: [1, 2, 3] }", 4);
-    const child = execa("node", ["bin/bench.mjs", "grid", file, "--out", out, "--progress", "plain"], { reject: false });
+    const child = execa("node", [BENCH_BIN, "grid", file, "--out", out, "--progress", "plain"], { reject: false });
     const deadline = Date.now() + 90_000;
     while (readCsv(join(out, "points.csv")).length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(readCsv(join(out, "points.csv")).length).toBeGreaterThanOrEqual(1);

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readCsv } from "../src/results/csv.ts";
-import { packagePath } from "../src/util/paths.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "tunelab-resume-"));
 const file = join(dir, "one.yaml");
 const out = join(dir, "run");
-const bench = (args: string[]) => execa(process.execPath, [packagePath("bin/bench.mjs"), ...args], { reject: false, cwd: dir });
+const bench = (args: string[]) => execa(process.execPath, [BENCH_BIN, ...args], { reject: false, cwd: dir });
 const resume = (...flags: string[]) => bench(["grid", file, "--resume", out, "--progress", "none", ...flags]);
 
 beforeAll(async () => {

@@ -3,6 +3,7 @@ import { execa } from "execa";
 import { parseGrid } from "../src/grid/load.ts";
 import { expandGrid, groupByServer } from "../src/grid/expand.ts";
 import { LabError } from "../src/errors.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
 const base = `name: t\nengine: llamacpp\nmodel: tiny\nsuites:\n  - kind: chat\n`;
 
@@ -81,14 +82,14 @@ describe("expansion", () => {
 
 describe("bench grid on bad input", () => {
   it("prints one line and exits 2, with no stack trace", async () => {
-    const r = await execa("node", ["bin/bench.mjs", "grid", "test/fixtures/bad-grid.yaml", "--dry-run"], { reject: false });
+    const r = await execa("node", [BENCH_BIN, "grid", "test/fixtures/bad-grid.yaml", "--dry-run"], { reject: false });
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^error: test\/fixtures\/bad-grid.yaml: field 'suites': /);
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
   it("--dry-run renders the 96-point GLM grid on any machine", async () => {
-    const r = await execa("node", ["bin/bench.mjs", "grid", "grids/glm-4090.yaml", "--dry-run"]);
+    const r = await execa("node", [BENCH_BIN, "grid", "grids/glm-4090.yaml", "--dry-run"]);
     expect(r.stdout.match(/^# point /gm)).toHaveLength(96);
     expect(r.stdout).toContain("--gpu-memory-utilization 0.95");
   });

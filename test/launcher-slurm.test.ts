@@ -8,6 +8,7 @@ import { parseGrid } from "../src/grid/load.ts";
 import { expandGrid } from "../src/grid/expand.ts";
 import { readCsv } from "../src/results/csv.ts";
 import { testEngine } from "../src/setup/index.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
 /**
  * The slurm launcher against a real single-node cluster (slurm-wlm + munge on loopback, started by
@@ -32,7 +33,7 @@ function quickstartCopy(name: string, extra: Record<string, unknown> = {}): stri
   return file;
 }
 
-const bench = (args: string[]) => execa("node", ["bin/bench.mjs", "grid", ...args, "--progress", "plain"], { reject: false });
+const bench = (args: string[]) => execa("node", [BENCH_BIN, "grid", ...args, "--progress", "plain"], { reject: false });
 
 /** Names of this grid's jobs still known to squeue (pending, running or completing). */
 async function jobsOf(grid: string, states = "%T"): Promise<string[]> {
@@ -64,11 +65,16 @@ describe("slurm launcher on a real cluster", () => {
       expect(row.status, String(row.failure_detail)).toBe("ok");
       expect(row.launcher).toBe("slurm");
       expect(Number(row.startup_s)).toBeGreaterThan(0);
+      // telemetry sampled on the node, inside the job (auto: no nvidia-smi there, so the engine's /proc)
+      expect(Number(row.engine_cpu_s)).toBeGreaterThan(0);
+      expect(Number(row.engine_rss_gib_max)).toBeGreaterThan(0);
     }
     for (const serverId of new Set(rows.map((row) => String(row.server_id)))) {
       // the job's output is the point's log: the engine ran there, bound to every interface
       expect(readFileSync(join(out, "logs", `${serverId}.log`), "utf8")).toMatch(/listening on http:\/\/0\.0\.0\.0:\d+/);
       expect(readFileSync(join(out, "slurm", `${serverId}.sbatch`), "utf8")).toContain(`tunelab-${name}-${serverId}`);
+      expect(readFileSync(join(out, "slurm", `${serverId}.sbatch`), "utf8")).toMatch(/^LC_ALL=C setsid bash -c '# tunelab telemetry agent[\s\S]*' tunelab-telemetry "\$PID" auto 250 > /m);
+      expect(readFileSync(join(out, "telemetry", `${serverId}.out`), "utf8")).toMatch(/^#kind proc\n\d+\.\d+,\d+,\d+,\d+\n/);
     }
     expect(readdirSync(join(out, "slurm")).filter((f) => f.endsWith(".json"))).toEqual([]);
     expect(await jobsOf(name)).toEqual([]);
@@ -77,7 +83,7 @@ describe("slurm launcher on a real cluster", () => {
   it("an interrupted run (SIGINT once a job runs) cancels every job it submitted", async () => {
     const name = `slurm-int-${tag}`;
     const out = join(dir, "interrupted");
-    const child = execa("node", ["bin/bench.mjs", "grid", quickstartCopy(name), "--launcher", "slurm", "--parallel", "2", "--out", out, "--progress", "none"], { reject: false });
+    const child = execa("node", [BENCH_BIN, "grid", quickstartCopy(name), "--launcher", "slurm", "--parallel", "2", "--out", out, "--progress", "none"], { reject: false });
     const deadline = Date.now() + 60_000;
     while (!(await jobsOf(name)).some((l) => l.endsWith(" RUNNING")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect((await jobsOf(name)).length).toBeGreaterThan(0);
@@ -91,8 +97,9 @@ describe("slurm launcher on a real cluster", () => {
     const name = `slurm-pend-${tag}`;
     const launcher = { kind: "slurm", startup_timeout_s: 60, options: { pending_timeout_s: 3, sbatch_args: ["--begin=now+3600"] } };
     const out = join(dir, "pending");
-    const r = await bench([quickstartCopy(name, { matrix: { parallel: [1] }, exclude: [], launcher }), "--out", out]);
-    expect(r.exitCode).toBe(1);
+    const r = await bench([quickstartCopy(name, { matrix: { parallel: [1] }, exclude: [], launcher }), "--out", out, "--strict"]);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain("1 of 1 points failed");
     const [row] = readCsv(join(out, "points.csv"));
     expect(row.failure).toBe("startup_timeout");
     expect(String(row.failure_detail)).toMatch(/still PENDING after 3s \(reason: BeginTime\)/);
@@ -106,7 +113,8 @@ describe("slurm launcher on a real cluster", () => {
     chmodSync(fake, 0o755);
     const out = join(dir, "crash");
     const r = await bench([quickstartCopy(name, { matrix: { parallel: [1] }, exclude: [], binary: fake }), "--launcher", "slurm", "--out", out]);
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode, "a completed grid exits 0 even when its points failed").toBe(0);
+    expect(r.stderr).toContain("1 of 1 points failed");
     const [row] = readCsv(join(out, "points.csv"));
     expect(row.failure).toBe("crashed");
     expect(String(row.failure_detail)).toMatch(/job \d+ ended FAILED on localhost with exit code 1 before the engine was ready/);

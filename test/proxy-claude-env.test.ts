@@ -9,9 +9,10 @@ import { parseEnvFile } from "../src/proxy/claude-profile.ts";
 import { LabError } from "../src/errors.ts";
 import { startHarness, type Harness } from "./helpers/proxy-harness.ts";
 import { startScriptedUpstream } from "./helpers/scripted-upstream.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
 const bench = (args: string[], env: Record<string, string> = {}) =>
-  execa("node", ["bin/bench.mjs", ...args], { cwd: process.cwd(), env, reject: false });
+  execa("node", [BENCH_BIN, ...args], { cwd: process.cwd(), env, reject: false });
 
 const exportsOf = (stdout: string) => Object.fromEntries(stdout.trim().split("\n").map((l) => /^export ([A-Z_]+)=(.*)$/.exec(l)!.slice(1, 3)));
 
@@ -112,7 +113,7 @@ describe("bench proxy command", () => {
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
     const port = (probe.address() as AddressInfo).port;
     await new Promise((resolve) => probe.close(resolve));
-    const child = execa("node", ["bin/bench.mjs", "proxy", "--upstream", upstream.url, "--port", String(port), "--quiet"], { reject: false });
+    const child = execa("node", [BENCH_BIN, "proxy", "--upstream", upstream.url, "--port", String(port), "--quiet"], { reject: false });
     try {
       await expect.poll(() => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status, () => 0), { timeout: 20_000, interval: 200 }).toBe(200);
       const res = await fetch(`http://127.0.0.1:${port}/v1/models`);

@@ -9,7 +9,7 @@ import { llamaCppAdapter } from "../src/engines/llamacpp.ts";
 import type { LaunchSpec } from "../src/engines/types.ts";
 import { localLauncher } from "../src/launchers/local.ts";
 import { StartupFailure } from "../src/launchers/types.ts";
-import { packagePath } from "../src/util/paths.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
 /**
  * A stand-in engine (edge case the real engines cannot produce: their /health needs no key): it logs a line,
@@ -63,7 +63,7 @@ describe("readiness: only loading statuses and refused connections mean 'not yet
     await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const started = Date.now();
-    const r = await execa(process.execPath, [packagePath("bin/bench.mjs"), "warmup", "--wait", "--url", url, "--timeout", "60"], { reject: false });
+    const r = await execa(process.execPath, [BENCH_BIN, "warmup", "--wait", "--url", url, "--timeout", "60"], { reject: false });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/^error: .* \/health answered 401: \{"error":"invalid api key"\}/m);
     expect(Date.now() - started).toBeLessThan(20_000);

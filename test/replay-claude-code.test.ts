@@ -11,6 +11,7 @@ import type { Trace } from "../src/trace/schema.ts";
 import { pinnedClaudeCode } from "./helpers/claude-code.ts";
 import { agentLoop } from "./helpers/claude-scenarios.ts";
 import { labProxyRow, type CompatRow } from "./helpers/compat-rows.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
 // The real Claude Code CLI (pinned devDependency) runs the 3b agent loop against a scripted OpenAI engine while
 // the lab's proxy records it; the recording then replays in a grid on the tiny llama-server.
@@ -83,7 +84,7 @@ describe(`a Claude Code ${claude.version} session, recorded and replayed`, () =>
       "launcher: { kind: local, startup_timeout_s: 60 }", "",
     ].join("\n"));
     const out = join(dir, "run");
-    const r = await execa("node", ["bin/bench.mjs", "grid", grid, "--out", out, "--progress", "none"], { reject: false });
+    const r = await execa("node", [BENCH_BIN, "grid", grid, "--out", out, "--progress", "none"], { reject: false });
     expect(r.exitCode, r.stderr).toBe(0);
     const rows = readCsv(join(out, "points.csv")).filter((row) => row.suite === "replay");
     expect(rows.every((row) => row.status === "ok" && row.errors === "0")).toBe(true);

@@ -12,6 +12,7 @@ import { replaySuite } from "../src/suites/replay.ts";
 import { groupSessions } from "../src/trace/sessions.ts";
 import { plantedBreaksTrace } from "./helpers/planted-breaks.ts";
 import { startTinyServer, type TinyServer } from "./helpers/tiny-server.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "tunelab-replay-"));
 let server: TinyServer;
@@ -22,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-const bench = (args: string[]) => execa("node", ["bin/bench.mjs", ...args], { reject: false });
+const bench = (args: string[]) => execa("node", [BENCH_BIN, ...args], { reject: false });
 
 describe("replay on the real tiny-model llama-server", () => {
   it("a grid replays a synthesized trace through direct and proxy: depth, turn and session rows with hit ratios", async () => {

@@ -21,6 +21,8 @@ describe("runSuite (shared by bench grid and bench run)", () => {
     expect(r.rows).toHaveLength(1);
     expect(r.rows[0]).toMatchObject({ point_id: "p1", status: "ok", suite: "fake", scenario: "s", parallel: 2, ttft_ms_p50: 40, e2el_ms_p50: 120 });
     expect(r.requests).toHaveLength(1);
+    // telemetry windows stay on the lab's own clock: samples are stamped in wall time, not scaled
+    expect(r.windows).toEqual([{ suite: "fake", scenario: "s", repetition: 0, startNs: 0, endNs: 30 * MS, outputTokens: 3 }]);
   });
   it("a suite that throws becomes one failed row with the detail, not an exception", async () => {
     const suite: Suite<object> = { kind: "boom", description: "", options: z.object({}), clientParams: {}, run: async () => { throw new Error("engine went away"); } };

@@ -5,11 +5,11 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeTarget } from "../src/lab/run-target.ts";
 import { readCsv } from "../src/results/csv.ts";
-import { packagePath } from "../src/util/paths.ts";
 import { freePort } from "../src/launchers/ports.ts";
 import { chunk, startScriptedUpstream, textChunks, type ScriptedUpstream } from "./helpers/scripted-upstream.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
-const bench = (args: string[]) => execa(process.execPath, [packagePath("bin/bench.mjs"), ...args], { reject: false });
+const bench = (args: string[]) => execa(process.execPath, [BENCH_BIN, ...args], { reject: false });
 
 let upstream: ScriptedUpstream;
 beforeAll(async () => {
@@ -48,7 +48,8 @@ describe("bench run against a running server", () => {
     try {
       const out = outDir();
       const result = await bench(["run", "--url", upstream.url, "--suite", "chat", "--set", "chat.requests=3", "--repetitions", "1", "--out", out, "--progress", "none"]);
-      expect(result.exitCode).toBe(1); // nothing measured
+      expect(result.exitCode, "a completed run exits 0 and counts its failures (--strict: 3)").toBe(0);
+      expect(result.stderr).toContain("1 of 1 suites failed");
       const [row] = readCsv(join(out, "points.csv"));
       expect(row).toMatchObject({ status: "failed", failure: "requests_failed", suite: "chat", requests_sent: "3", errors: "3", output_tok_s: "" });
       expect(row.failure_detail).toMatch(/^all 3 requests failed: HTTP 401: .*invalid api key/);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { readCsv } from "../src/results/csv.ts";
-import { packagePath } from "../src/util/paths.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "tunelab-secrets-"));
 const planted = {
@@ -18,7 +18,7 @@ const planted = {
   description: "sk-plantedDescription0001xyz",
 };
 const bench = (args: string[], env: Record<string, string> = {}) =>
-  execa(process.execPath, [packagePath("bin/bench.mjs"), ...args], { reject: false, cwd: dir, env: { ...process.env, ...env } });
+  execa(process.execPath, [BENCH_BIN, ...args], { reject: false, cwd: dir, env: { ...process.env, ...env } });
 
 function filesUnder(root: string): string[] {
   return readdirSync(root).flatMap((name) => {

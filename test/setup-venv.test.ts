@@ -5,6 +5,7 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { LabError } from "../src/errors.ts";
 import { ensurePinnedVenv, installedVenv, venvLayout, type PinnedVenvSpec } from "../src/setup/pinned-venv.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
 /** The pinned-venv mechanism behind `bench setup vllm` / `litellm`, on small real packages from PyPI. */
 describe("pinned venvs under the cache", () => {
@@ -35,7 +36,7 @@ describe("pinned venvs under the cache", () => {
     const bin = mkdtempSync(join(tmpdir(), "tunelab-nopy-"));
     mkdirSync(bin, { recursive: true });
     symlinkSync(process.execPath, join(bin, "node"));
-    const r = await execa(process.execPath, ["bin/bench.mjs", "setup", "litellm"], {
+    const r = await execa(process.execPath, [BENCH_BIN, "setup", "litellm"], {
       reject: false, env: { PATH: bin, TUNELAB_CACHE: mkdtempSync(join(tmpdir(), "tunelab-venv-")) }, extendEnv: false,
     });
     expect(r.exitCode).toBe(2);

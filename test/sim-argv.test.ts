@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { ArgparseExit, parseVllmArgv } from "../src/sim/index.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
 /** `bench sim serve` takes `vllm serve`'s argv: same spellings, aliases, defaults, and argparse's errors. */
 const parse = (...argv: string[]) => parseVllmArgv(["QuantTrio/GLM-4.7-Flash-AWQ", ...argv]);
@@ -90,7 +91,7 @@ describe("vllm serve argv", () => {
   });
 
   it("the CLI exits 2 with argparse's message on stderr for an unknown flag", async () => {
-    const res = await execa("node", ["bin/bench.mjs", "sim", "serve", "m", "-tp", "2", "--disable-log-requests"], { reject: false });
+    const res = await execa("node", [BENCH_BIN, "sim", "serve", "m", "-tp", "2", "--disable-log-requests"], { reject: false });
     expect(res.exitCode).toBe(2);
     expect(res.stderr).toBe("usage: vllm serve [model_tag] [options]\nvllm serve: error: unrecognized arguments: --disable-log-requests");
     expect(res.stdout).toBe("");

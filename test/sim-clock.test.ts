@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { stringify } from "yaml";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 import { describe, expect, it } from "vitest";
 import { readCsv } from "../src/results/csv.ts";
 
@@ -33,7 +34,7 @@ function gridFile(dir: string, name: string, matrix: Record<string, unknown[]>):
 }
 
 async function run(file: string, out: string, timeScale: number, parallel: number): Promise<Array<Record<string, string>>> {
-  const r = await execa("node", ["bin/bench.mjs", "grid", file, "--simulate", "--hardware", "h200", "--time-scale", String(timeScale),
+  const r = await execa("node", [BENCH_BIN, "grid", file, "--simulate", "--hardware", "h200", "--time-scale", String(timeScale),
     "--parallel", String(parallel), "--out", out, "--progress", "none"], { reject: false });
   expect(r.exitCode, r.stderr).toBe(0);
   return readCsv(join(out, "points.csv"));

@@ -5,6 +5,7 @@ import { execa } from "execa";
 import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { readCsv } from "../src/results/csv.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
 /** An 8-point subset of grids/glm-4090.yaml, run end to end against the vLLM simulator (the CI check of issue 3). */
 function subsetGrid(dir: string): string {
@@ -35,7 +36,7 @@ describe("bench grid --simulate on the GLM grid", () => {
   it("runs 8 points like vLLM: 0.95 fails at startup as oom, eager decodes 3-4x slower, autotune helps 5 users", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tunelab-simgrid-"));
     const out = join(dir, "run");
-    const r = await execa("node", ["bin/bench.mjs", "grid", subsetGrid(dir), "--simulate", "--time-scale", "100", "--out", out, "--progress", "plain"], { reject: false });
+    const r = await execa("node", [BENCH_BIN, "grid", subsetGrid(dir), "--simulate", "--time-scale", "100", "--out", out, "--progress", "plain"], { reject: false });
     expect(r.exitCode, r.stderr).toBe(0);
     const rows = readCsv(join(out, "points.csv"));
     const failed = rows.filter((row) => row.status === "failed");

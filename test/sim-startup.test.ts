@@ -7,6 +7,7 @@ import { execa } from "execa";
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
 import { loadHardwareProfile, SimExit, startSimServer } from "../src/sim/index.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
 /** Startup like vLLM: log lines, compile cache, fatal errors with their messages and exit codes, readiness. */
 const SEED_001 = ["QuantTrio/GLM-4.7-Flash-AWQ", "-tp", "2", "-ep", "--max-model-len", "131072", "--max-num-batched-tokens", "32768", "--max-num-seqs", "64"];
@@ -108,7 +109,7 @@ async function freePort(): Promise<number> {
 
 describe("simulated vLLM as a process", () => {
   it("exits 1 with the root cause and `Engine core initialization failed` on stderr", async () => {
-    const res = await execa("node", ["bin/bench.mjs", "sim", "serve", ...SEED_001, "--gpu-memory-utilization", "0.95", "--time-scale", "1000"], { reject: false, env: { VLLM_CACHE_ROOT: tempRoot() } });
+    const res = await execa("node", [BENCH_BIN, "sim", "serve", ...SEED_001, "--gpu-memory-utilization", "0.95", "--time-scale", "1000"], { reject: false, env: { VLLM_CACHE_ROOT: tempRoot() } });
     expect(res.exitCode).toBe(1);
     expect(res.stderr).toContain("on startup is less than desired GPU memory utilization (0.95, 22.79 GiB)");
     expect(res.stderr.endsWith(ENGINE_FAILED)).toBe(true);
@@ -117,7 +118,7 @@ describe("simulated vLLM as a process", () => {
   it("refuses connections until the model is loaded, then answers /health", async () => {
     const scale = 25;
     const port = await freePort();
-    const child = execa("node", ["bin/bench.mjs", "sim", "serve", ...SEED_001, "--host", "127.0.0.1", "--port", String(port), "--time-scale", String(scale)], { env: { VLLM_CACHE_ROOT: tempRoot() } });
+    const child = execa("node", [BENCH_BIN, "sim", "serve", ...SEED_001, "--host", "127.0.0.1", "--port", String(port), "--time-scale", String(scale)], { env: { VLLM_CACHE_ROOT: tempRoot() } });
     let firstLine: number | undefined;
     child.stdout?.once("data", () => (firstLine = performance.now()));
     const deadline = performance.now() + 30_000;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { stringify } from "yaml";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 import { describe, expect, it } from "vitest";
 import { loadGrid } from "../src/grid/load.ts";
 import { silentProgress } from "../src/progress/observer.ts";
@@ -39,7 +40,7 @@ function quietSignal(): AbortSignal {
   return signal;
 }
 
-const bench = (args: string[]) => execa("node", ["bin/bench.mjs", ...args], { reject: false });
+const bench = (args: string[]) => execa("node", [BENCH_BIN, ...args], { reject: false });
 
 describe("bench tune on the simulator", () => {
   it("finds the exhaustive winner's capacity in every seed with at most 35% of its engine-seconds", async () => {

@@ -3,9 +3,9 @@ import type { AddressInfo } from "node:net";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../src/launchers/ports.ts";
-import { packagePath } from "../src/util/paths.ts";
+import { BENCH_BIN } from "./helpers/bench-cli.ts";
 
-const bench = (args: string[]) => execa(process.execPath, [packagePath("bin/bench.mjs"), ...args], { reject: false, env: { ...process.env, NO_COLOR: "1" } });
+const bench = (args: string[]) => execa(process.execPath, [BENCH_BIN, ...args], { reject: false, env: { ...process.env, NO_COLOR: "1" } });
 
 /** A server that answers 503 "Loading model" (llama.cpp style) until `readyAt`, then serves a tiny streaming chat. */
 function lateServer(readyAt: number): Server {

@@ -1,11 +1,14 @@
+#!/usr/bin/env node
 import { Command, CommanderError } from "commander";
-import { describeError } from "../errors.ts";
+import { debugEnabled, describeError, EXIT } from "../errors.ts";
 import { registerCommands } from "./commands/index.ts";
 import { labVersion } from "../util/version.ts";
 
+const debug = debugEnabled();
 const program = new Command("bench")
   .description("tunelab: benchmark and tune self-hosted LLM servers (vLLM, llama.cpp) for Claude Code")
   .version(labVersion())
+  .option("--debug", "print the stack trace of an unexpected error (also TUNELAB_DEBUG=1); allowed after any command")
   .exitOverride()
   .showSuggestionAfterError()
   .enablePositionalOptions();
@@ -18,13 +21,20 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
 registerCommands(program);
 
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(withoutDebugFlag(process.argv));
 } catch (err) {
   if (err instanceof CommanderError) {
-    process.exitCode = err.exitCode === 0 ? 0 : 2;
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
   } else {
-    const { line, exitCode } = describeError(err);
-    if (line) process.stderr.write(line + "\n");
+    const { line, exitCode } = describeError(err, debug);
+    process.stderr.write(line + "\n");
     process.exitCode = exitCode;
   }
+}
+
+/** `--debug` may follow any command (it is read before parsing); arguments after `--` are left alone. */
+function withoutDebugFlag(argv: string[]): string[] {
+  const dashes = argv.indexOf("--");
+  const end = dashes === -1 ? argv.length : dashes;
+  return [...argv.slice(0, end).filter((a, i) => i < 2 || a !== "--debug"), ...argv.slice(end)];
 }

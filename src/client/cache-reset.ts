@@ -1,5 +1,5 @@
 import { request } from "undici";
-import { authHeaders, benchAgent } from "./http.ts";
+import { authHeaders, benchAgent, timeouts } from "./http.ts";
 import type { Capabilities } from "../engines/types.ts";
 
 /**
@@ -8,19 +8,19 @@ import type { Capabilities } from "../engines/types.ts";
  * Returns whether the cache was reset; never throws (a scenario then simply runs on a warm cache).
  */
 export async function resetPrefixCache(
-  target: { baseUrl: string; directUrl?: string; apiKey?: string; capabilities: Pick<Capabilities, "resetPrefixCache"> },
+  target: { baseUrl: string; directUrl?: string; apiKey?: string; capabilities: Pick<Capabilities, "resetPrefixCache">; requestTimeoutMs?: number },
 ): Promise<boolean> {
   const headers = authHeaders(target.apiKey);
   const engineUrl = target.directUrl ?? target.baseUrl;
   const post = async (path: string) => {
-    const res = await request(`${engineUrl}${path}`, { method: "POST", dispatcher: benchAgent, headers });
+    const res = await request(`${engineUrl}${path}`, { method: "POST", dispatcher: benchAgent, headers, ...timeouts(target.requestTimeoutMs) });
     await res.body.dump();
     return res.statusCode === 200;
   };
   try {
     if (target.capabilities.resetPrefixCache === "vllm") return await post("/reset_prefix_cache");
     if (target.capabilities.resetPrefixCache === "llamacpp-slots") {
-      const res = await request(`${engineUrl}/slots`, { method: "GET", dispatcher: benchAgent, headers });
+      const res = await request(`${engineUrl}/slots`, { method: "GET", dispatcher: benchAgent, headers, ...timeouts(target.requestTimeoutMs) });
       if (res.statusCode !== 200) {
         await res.body.dump();
         return false;

@@ -1,5 +1,5 @@
 import { request } from "undici";
-import { authHeaders, benchAgent } from "./http.ts";
+import { authHeaders, benchAgent, timeouts } from "./http.ts";
 import type { Capabilities } from "../engines/types.ts";
 
 export interface TokenTarget {
@@ -9,6 +9,7 @@ export interface TokenTarget {
   model: string;
   apiKey?: string;
   capabilities: Pick<Capabilities, "tokenize">;
+  requestTimeoutMs?: number;
 }
 
 async function post(target: TokenTarget, path: string, body: unknown): Promise<unknown> {
@@ -17,6 +18,7 @@ async function post(target: TokenTarget, path: string, body: unknown): Promise<u
     dispatcher: benchAgent,
     headers: { "content-type": "application/json", ...authHeaders(target.apiKey) },
     body: JSON.stringify(body),
+    ...timeouts(target.requestTimeoutMs),
   });
   if (res.statusCode !== 200) {
     await res.body.dump();

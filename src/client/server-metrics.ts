@@ -1,5 +1,7 @@
 import { request } from "undici";
 import { authHeaders, benchAgent } from "./http.ts";
+import { metricsOwner } from "../engines/registry.ts";
+import type { EngineKind } from "../engines/types.ts";
 
 /**
  * A Prometheus scrape: every sample of each metric name, one per label set (engines, data-parallel ranks,
@@ -82,11 +84,7 @@ export async function scrapeMetrics(baseUrl: string, apiKey?: string, timeoutMs 
   }
 }
 
-/** Which engine's names a scrape uses. */
-export function metricsFlavor(samples: MetricSamples): "vllm" | "llamacpp" | null {
-  for (const name of samples.names()) {
-    if (name.startsWith("vllm:")) return "vllm";
-    if (name.startsWith("llamacpp:")) return "llamacpp";
-  }
-  return null;
+/** Which engine's names a scrape uses (the engines' plugins give their prefixes). */
+export function metricsFlavor(samples: MetricSamples): EngineKind | null {
+  return metricsOwner(samples.names());
 }

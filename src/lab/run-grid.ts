@@ -18,6 +18,7 @@ import { engineVersion, resolveEngine, type EngineOverrides } from "./resolve-en
 import { measuredColumns } from "./measured-columns.ts";
 import { checkResume } from "./resume-check.ts";
 import { runServerGroup } from "./run-group.ts";
+import { telemetryRun } from "../telemetry/run.ts";
 
 export interface GridRunOptions extends EngineOverrides {
   out?: string;
@@ -42,7 +43,7 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
   const { grid, file } = loaded;
   registerTree(grid);
   const launcherKind = opts.launcher ?? grid.launcher.kind;
-  const launcher = launcherFor(launcherKind);
+  const launcher = launcherFor(launcherKind, opts.launcher ? `--launcher ${opts.launcher}` : `${file}: field 'launcher.kind'`);
   const points = expandGrid(grid);
   const outDir = resolve(opts.resume ?? opts.out ?? join("results", grid.name, timestamp()));
   if (!opts.resume && existsSync(join(outDir, "points.csv"))) {
@@ -63,7 +64,7 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
   const done = previous ? store.resume() : new Set<string>();
   const manifest = previous ?? buildManifest({
     gridName: grid.name, gridFile: file, gridSha256: loaded.sha256, grid, engine: engine.kind,
-    engineVersion: await engineVersion(engine, labVersion()), engineBinary: engine.simulated ? undefined : engine.binary,
+    engineVersion: await engineVersion(engine), engineBinary: engine.simulated ? undefined : engine.binary,
     modelPath: engine.model, launcher: launcherKind, simulation: engine.simulation, paramNames, pointsTotal: points.length,
   });
   store.writeManifest({ ...manifest, ended_at: undefined });
@@ -76,8 +77,12 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
   const stopping = new AbortController();
   const signal = AbortSignal.any([opts.signal, stopping.signal]);
   setMaxListeners(0, signal); // one listener per request in flight (capacity probes run many)
+  const clock = monotonicClock();
+  const telemetry = telemetryRun({
+    config: grid.telemetry, launcher, simulated: engine.simulated, runDir: outDir, clock, warn: (line) => opts.progress.note(line),
+  });
   const ctx = {
-    grid, engine, launcher, store, progress: opts.progress, clock: monotonicClock(), signal,
+    grid, engine, launcher, store, progress: opts.progress, clock, signal, telemetry,
     timeScale: engine.simulation?.timeScale ?? 1, index: (p: Point) => order.get(p) ?? 0, total: points.length,
   };
   let thrown: { error: unknown } | undefined;

@@ -83,6 +83,7 @@ export interface TargetRunOptions {
   options?: Record<string, Record<string, unknown>>;
   progress: ProgressObserver;
   signal: AbortSignal;
+  requestTimeoutMs?: number;
 }
 
 /** `bench run`: the given suites against a running server, written as a one-point run directory (same files as a grid). */
@@ -98,7 +99,9 @@ export async function runTarget(opts: TargetRunOptions): Promise<{ outDir: strin
   if (existsSync(join(outDir, "points.csv"))) throw badInput(`--out ${outDir} already holds a run`, "choose another --out");
   const base = opts.repetitions ? { repetitions: opts.repetitions } : {};
   const options = suites.map((s) => resolveOptions(s, { ...(opts.options?.[s.kind] ?? {}), ...base }, `--suite ${s.kind}`));
-  const { target, engine } = await probeTarget({ url: opts.url, model: opts.model, api: opts.api, apiKey });
+  const probed = await probeTarget({ url: opts.url, model: opts.model, api: opts.api, apiKey });
+  const target: Target = { ...probed.target, requestTimeoutMs: opts.requestTimeoutMs };
+  const engine = probed.engine;
   const store = new RunStore(outDir, [], measuredColumns());
   const described = { url: target.baseUrl, api: opts.api, model: target.model, suites: opts.suites, repetitions: opts.repetitions, options: opts.options, capabilities: target.capabilities };
   const manifest = buildManifest({

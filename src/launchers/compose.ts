@@ -1,11 +1,9 @@
 import { stringify } from "yaml";
+import { engineImages } from "../engines/registry.ts";
 import type { EngineKind, LaunchSpec } from "../engines/types.ts";
 
-/** Images whose entrypoint is the engine itself: `vllm serve` for vLLM, `llama-server` for llama.cpp. */
-export const DEFAULT_IMAGES: Partial<Record<EngineKind, string>> = {
-  vllm: "vllm/vllm-openai:latest",
-  llamacpp: "ghcr.io/ggml-org/llama.cpp:server",
-};
+/** Images whose entrypoint is the engine itself (`vllm serve`, `llama-server`), as each engine's plugin names them. */
+export const DEFAULT_IMAGES: Partial<Record<EngineKind, string>> = engineImages();
 
 export interface BindMount {
   host: string;

@@ -1,9 +1,10 @@
-import { appendFileSync, existsSync, mkdirSync, statSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { execa } from "execa";
+import { spawn } from "node:child_process";
 import { expandEnv } from "../util/env.ts";
 import { reservePort, waitPortFree } from "./ports.ts";
 import { withWatchdog } from "./watchdog.ts";
+import { startSidecar } from "./sidecar.ts";
 import { waitReady } from "./readiness.ts";
 import { track } from "./reaper.ts";
 import { StartupFailure, type EngineHandle, type Launcher, type LaunchRequest } from "./types.ts";
@@ -13,13 +14,13 @@ import { portOwner } from "./port-owner.ts";
 
 const HOST = "127.0.0.1";
 
-/** Runs the engine on this machine in its own process group, logs to a file, stops the whole group. */
 /** Starts on a new port when another process took the one picked for the engine (at most this many starts). */
 const PORT_ATTEMPTS = 3;
 
 /** Runs the engine on this machine in its own process group, logs to a file, stops the whole group. */
 export const localLauncher: Launcher = {
   kind: "local",
+  sidecars: true,
   async start(req: LaunchRequest): Promise<EngineHandle> {
     for (let attempt = 1; ; attempt++) {
       const started = await startOnce(req, attempt < PORT_ATTEMPTS);
@@ -38,26 +39,31 @@ export const localLauncher: Launcher = {
 async function startOnce(req: LaunchRequest, retry: boolean): Promise<EngineHandle | { lostPort: number }> {
   const reservation = await reservePort(HOST);
   const spec = req.render(HOST, reservation.port);
-  const run = withWatchdog(spec.command, spec.args);
+  const run = withWatchdog(spec.command, spec.args, req.stopTimeoutMs / 1000);
   mkdirSync(dirname(req.logFile), { recursive: true });
   const logFrom = existsSync(req.logFile) ? statSync(req.logFile).size : 0;
   const started = process.hrtime.bigint();
   req.onPhase?.("starting");
-  const child = execa(run.command, run.args, {
-    env: expandEnv(spec.env),
-    stdin: "pipe", // held open and never written: its closing tells the watchdog the lab is gone
-    // both streams appended to one file (O_APPEND keeps their lines whole)
-    stdout: { file: req.logFile, append: true },
-    stderr: { file: req.logFile, append: true },
+  // Both streams go straight to the file (one O_APPEND descriptor keeps their lines whole), not through a pipe
+  // to this process: an engine whose lab is gone keeps logging instead of dying of SIGPIPE mid-write.
+  const env = expandEnv(spec.env);
+  const log = openSync(req.logFile, "a");
+  const child = spawn(run.command, run.args, {
+    env: { ...process.env, ...env },
+    // stdin held open and never written: its closing tells the watchdog the lab is gone
+    stdio: ["pipe", log, log],
     detached: true, // own process group: signals to the lab's group never reach it, and we stop it as a whole
-    reject: false,
-    cleanup: false,
   });
+  closeSync(log);
+  child.on("error", () => {}); // a shell that cannot start exits 127 through the watchdog; nothing else to report
   const pid = child.pid;
-  const exited = child.then((r) => {
-    child.stdin?.destroy();
-    return { code: r.exitCode ?? null, signal: r.signal ?? null };
-  });
+  const stopSidecar = req.sidecar && pid !== undefined ? startSidecar(req.sidecar, pid, env) : () => {};
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once("exit", (code, signal) => {
+      child.stdin?.destroy();
+      resolve({ code, signal });
+    }),
+  );
   const kill = (signal: NodeJS.Signals) => {
     if (pid === undefined) return;
     try {
@@ -70,8 +76,10 @@ async function startOnce(req: LaunchRequest, retry: boolean): Promise<EngineHand
   void exited.then(() => (done = true));
   /** `portTaken`: another process holds the port, so waiting for it to be free would only wait. */
   const stop = async (portTaken = false) => {
+    stopSidecar();
     if (!done) {
       kill("SIGTERM");
+      kill("SIGCONT"); // a frozen (SIGSTOPped) engine handles the TERM only once it runs again
       const timer = new Promise((r) => setTimeout(r, req.stopTimeoutMs).unref());
       await Promise.race([exited, timer]);
       kill("SIGKILL"); // the group may hold children even after the leader exited

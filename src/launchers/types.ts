@@ -13,6 +13,18 @@ export interface EngineHandle {
   logTail(lines?: number): string;
 }
 
+/**
+ * A helper that runs beside the engine on the engine's host (the telemetry agent): `bash -c script name PID
+ * ...args`, where PID is the engine's process (its process group's leader), with the engine's environment and
+ * its output (both streams) to `outFile`, which the lab reads.
+ */
+export interface Sidecar {
+  name: string;
+  script: string;
+  args: string[];
+  outFile: string;
+}
+
 export interface LaunchRequest {
   /** Renders the launch spec once the launcher knows the host and port the engine will use. */
   render(host: string, port: number): LaunchSpec;
@@ -28,6 +40,8 @@ export interface LaunchRequest {
   /** Called with short phase descriptions for the progress display. */
   onPhase?(phase: string): void;
   options: Record<string, unknown>;
+  /** Started with the engine by launchers that can (see Launcher.sidecars). */
+  sidecar?: Sidecar;
 }
 
 /** What a launcher may check once before a run's first point. */
@@ -40,6 +54,8 @@ export interface PrepareContext {
 
 export interface Launcher {
   kind: string;
+  /** Whether it runs a request's sidecar beside the engine. */
+  sidecars?: boolean;
   /** Once per run, before any point: checks its tools (bad setup throws a LabError) and tidies up after earlier runs. */
   prepare?(ctx: PrepareContext): Promise<void>;
   /** Starts the engine and waits until ready; throws StartupFailure when it cannot. */

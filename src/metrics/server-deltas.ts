@@ -1,4 +1,6 @@
 import type { MetricSamples } from "../client/server-metrics.ts";
+import { engineFor } from "../engines/registry.ts";
+import type { EngineKind } from "../engines/types.ts";
 
 /** Server-side columns of points.csv, from /metrics scraped around a scenario. Gauges are the largest over the
  * engine's label sets (engines, data-parallel ranks) and over every scrape: `_max` in the name says so. */
@@ -10,18 +12,6 @@ export interface ServerDeltas {
   server_queue_max?: number;
   server_kv_usage_max?: number;
 }
-
-/** Names per engine (REFERENCE.md sections 1-2). llama.cpp counts cached tokens apart from processed ones. */
-const NAMES = {
-  vllm: {
-    queries: ["vllm:prefix_cache_queries_total"], hits: "vllm:prefix_cache_hits_total",
-    preemptions: "vllm:num_preemptions_total", queue: "vllm:num_requests_waiting", kv: "vllm:kv_cache_usage_perc",
-  },
-  llamacpp: {
-    queries: ["llamacpp:prompt_tokens_total", "llamacpp:prompt_tokens_cached_total"], hits: "llamacpp:prompt_tokens_cached_total",
-    preemptions: undefined, queue: "llamacpp:requests_deferred", kv: "llamacpp:kv_cache_usage_ratio",
-  },
-} as const;
 
 export const SERVER_COLUMNS = [
   "server_prefix_hit_ratio", "server_prefix_queries", "server_prefix_hits", "server_preemptions", "server_queue_max", "server_kv_usage_max",
@@ -48,10 +38,11 @@ function maxOf(samples: readonly MetricSamples[], name: string): number | undefi
 
 /**
  * Counter deltas between the scrape before and after a scenario, and gauge maxima over every scrape taken
- * (before, during, after). The hit ratio is hits / queries in tokens.
+ * (before, during, after), by the names the engine's plugin gives. The hit ratio is hits / queries in tokens.
  */
-export function serverDeltas(kind: "vllm" | "llamacpp", before: MetricSamples, after: MetricSamples, all: readonly MetricSamples[]): ServerDeltas {
-  const n = NAMES[kind];
+export function serverDeltas(kind: EngineKind, before: MetricSamples, after: MetricSamples, all: readonly MetricSamples[]): ServerDeltas {
+  const n = engineFor(kind).serverMetrics;
+  if (!n) return {};
   const parts = n.queries.map((q) => delta(before, after, q));
   const queries = parts.some((p) => p === undefined) ? undefined : parts.reduce<number>((s, p) => s + (p ?? 0), 0);
   const hits = delta(before, after, n.hits);
@@ -59,7 +50,7 @@ export function serverDeltas(kind: "vllm" | "llamacpp", before: MetricSamples, a
     server_prefix_queries: queries,
     server_prefix_hits: hits,
     server_prefix_hit_ratio: queries && hits !== undefined ? hits / queries : queries === 0 ? 0 : undefined,
-    server_preemptions: n.preemptions && delta(before, after, n.preemptions),
+    server_preemptions: n.preemptions ? delta(before, after, n.preemptions) : undefined,
     server_queue_max: maxOf(all, n.queue),
     server_kv_usage_max: maxOf(all, n.kv),
   };

@@ -2,10 +2,9 @@ import { basename, dirname } from "node:path";
 import type { LaunchSpec } from "../engines/types.ts";
 import type { Grid } from "../grid/schema.ts";
 import { secretArgs, secretSafeEnv } from "./shell.ts";
-import { DEFAULT_PORT } from "./launch.ts";
-import { DEFAULT_IMAGES, gpuDevices } from "../launchers/compose.ts";
+import { gpuDevices } from "../launchers/compose.ts";
+import { engineFor } from "../engines/registry.ts";
 
-export const IMAGES = { vllm: DEFAULT_IMAGES.vllm!, llamacpp: DEFAULT_IMAGES.llamacpp!, llamacppCuda: "ghcr.io/ggml-org/llama.cpp:server-cuda" };
 const COMPILE_CACHE = "/root/.cache/vllm";
 const HF_CACHE = "/root/.cache/huggingface";
 
@@ -34,7 +33,9 @@ function gpuCount(args: Record<string, unknown>): number {
 /** A docker compose project with one service, shaped like seed 001's profiles. */
 export function composeProject(input: ComposeInput): Record<string, unknown> {
   const { name, engine, spec } = input;
-  const port = DEFAULT_PORT[engine];
+  const adapter = engineFor(engine);
+  const port = adapter.defaultPort;
+  const images = adapter.images!;
   const { CUDA_VISIBLE_DEVICES: visible, ...rest } = secretSafeEnv(spec.env);
   const environment: Record<string, string> = { ...rest };
   const volumes: string[] = [];
@@ -52,7 +53,7 @@ export function composeProject(input: ComposeInput): Record<string, unknown> {
   const useGpu = engine === "vllm" || input.gpu;
   const device = gpuDevices(visible ? visible.split(",").map((s) => s.trim()).filter(Boolean) : engine === "vllm" ? gpuCount(input.args) : 1);
   const service: Record<string, unknown> = {
-    image: input.image ?? (engine === "vllm" ? IMAGES.vllm : input.gpu ? IMAGES.llamacppCuda : IMAGES.llamacpp),
+    image: input.image ?? (useGpu ? images.gpu ?? images.default : images.default),
     container_name: name,
     ...(entrypoint ? { entrypoint } : {}),
     command,

@@ -1,6 +1,7 @@
 import { badInput } from "../errors.ts";
 import { metricColumns } from "../metrics/registry.ts";
 import { SERVER_COLUMNS } from "../metrics/server-deltas.ts";
+import { TELEMETRY_COLUMNS } from "../telemetry/columns.ts";
 import { lowerIsBetter } from "./scenario.ts";
 
 export interface Objective {
@@ -21,9 +22,9 @@ export interface Slo {
   limit: number;
 }
 
-/** Numbers a run can be ranked on: every registered metric, the server's, and the scenario's (plus whatever else a run's CSV holds). */
+/** Numbers a run can be ranked on: every registered metric, the server's, telemetry, and the scenario's (plus whatever else a run's CSV holds). */
 const NUMERIC_METRICS = new Set<string>([
-  ...metricColumns().filter((c) => !["spread_flag", "tokens_source"].includes(c)), ...SERVER_COLUMNS,
+  ...metricColumns().filter((c) => !["spread_flag", "tokens_source"].includes(c)), ...SERVER_COLUMNS, ...TELEMETRY_COLUMNS,
   "startup_s", "scenario_concurrency", "repetitions",
 ]);
 

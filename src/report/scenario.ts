@@ -1,4 +1,5 @@
 import type { LoadedRun, RunRow, Value } from "./load-run.ts";
+import { TELEMETRY_LOWER_IS_BETTER } from "../telemetry/columns.ts";
 
 /**
  * A scenario is what the client measured: suite, scenario, concurrency and any other client-level parameter.
@@ -39,9 +40,13 @@ export function configLabel(values: Record<string, Value>): string {
   return parts.length ? parts.join(" ") : "(base)";
 }
 
-/** Metrics where lower is better: latencies, startup time, errors. Everything else (throughputs, ratios) is maximized. */
+/**
+ * Metrics where lower is better: latencies, startup time, errors, energy, power, memory used, CPU time.
+ * Everything else (throughputs, ratios, tokens per joule, memory headroom) is maximized.
+ */
 export function lowerIsBetter(metric: string): boolean {
-  return /_ms(_|$)/.test(metric) || metric === "startup_s" || metric === "errors" || metric.startsWith("server_preemptions");
+  return /_ms(_|$)/.test(metric) || metric === "startup_s" || metric === "errors" || metric.startsWith("server_preemptions") ||
+    TELEMETRY_LOWER_IS_BETTER.has(metric);
 }
 
 /** Server params with more than one measured value, in matrix order. */

@@ -4,6 +4,8 @@ import { failure, LabError } from "../errors.ts";
 import { packagePath } from "../util/paths.ts";
 import { redactText } from "../util/secrets.ts";
 import { decodeByParamCharts } from "./charts/decode-by-param.ts";
+import { efficiencyChart } from "./charts/efficiency.ts";
+import { memoryChart } from "./charts/memory.ts";
 import { heatmapChart } from "./charts/heatmap.ts";
 import { paretoChart } from "./charts/pareto-chart.ts";
 import { throughputChart } from "./charts/throughput.ts";
@@ -36,7 +38,7 @@ export async function writeReport(runDir: string, outDir?: string, opts: ReportO
   const input: ChartInput = { run, selection: defaultSelection(run), heatmap: opts.heatmap };
   const charts: Chart[] = [
     throughputChart(input), ttftColdWarmChart(input), ...decodeByParamCharts(input), heatmapChart(input), paretoChart(input),
-    ttftByDepthChart(input), hitRatioChart(input), sessionTimelineChart(input), searchChart(input),
+    ttftByDepthChart(input), hitRatioChart(input), sessionTimelineChart(input), memoryChart(input), efficiencyChart(input), searchChart(input),
   ];
   const files: string[] = [];
   const write = (name: string, text: string) => {

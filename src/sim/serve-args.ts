@@ -41,6 +41,7 @@ export const ServeArgsSchema = z.object({
   hardware: z.string(),
   fail_after_requests: z.number().int().nullable(),
   crash_at_startup: z.boolean(),
+  sim_fault: z.enum(["none", "http-500", "close-mid-stream"]),
   sim_seed: z.number().int(),
 });
 export type ServeArgs = z.infer<typeof ServeArgsSchema>;

@@ -56,8 +56,8 @@ export const proxySuite: Suite<Options> = {
         const body = toOpenAi(req) as unknown as Record<string, unknown>;
         const { lanes: [lane] } = await openUserLanes(ctx, 1);
         const send = {
-          direct: () => lane.call((gateWaitNs, sim) => streamChat(direct, body, ctx.clock, { signal: ctx.signal, gateWaitNs, sim })),
-          proxy: () => lane.call((gateWaitNs, sim) => streamMessages(viaProxy, req as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal, gateWaitNs, sim })),
+          direct: () => lane.call((gateWaitNs, sim) => streamChat(direct, body, ctx.clock, { signal: ctx.signal, gateWaitNs, sim, timeoutMs: ctx.target.requestTimeoutMs })),
+          proxy: () => lane.call((gateWaitNs, sim) => streamMessages(viaProxy, req as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal, gateWaitNs, sim, timeoutMs: ctx.target.requestTimeoutMs })),
         };
         const d: RequestRecord[] = [];
         const p: RequestRecord[] = [];

@@ -20,11 +20,14 @@ export async function sendRequest(ctx: SuiteContext, req: MessagesRequest, gateW
   return countMissingUsage(ctx.target, req, await timedRequest(ctx, req, gateWaitNs, sim));
 }
 
-/** The timed request alone (token counting for servers without usage is the caller's, afterwards). */
-export function timedRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs: number, sim?: StreamOptions["sim"]): Promise<RequestRecord> {
-  const opts = { gateWaitNs, signal: ctx.signal, sim };
-  if (apiOf(ctx.target) === "anthropic") return streamMessages(ctx.target, req as unknown as Record<string, unknown>, ctx.clock, opts);
-  return streamChat(ctx.target, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, opts);
+/** One timed request (token counting for servers without usage is the caller's, afterwards); one that timed out (request_timeout_s) is reported to the point's runner, which stops the point at once. */
+export async function timedRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs: number, sim?: StreamOptions["sim"]): Promise<RequestRecord> {
+  const opts = { gateWaitNs, signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs, sim };
+  const record = apiOf(ctx.target) === "anthropic"
+    ? await streamMessages(ctx.target, req as unknown as Record<string, unknown>, ctx.clock, opts)
+    : await streamChat(ctx.target, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, opts);
+  if (record.errorKind === "timeout") ctx.onRequestTimeout?.(record.error ?? "request timeout");
+  return record;
 }
 
 /** A single-user-message request (decode, concurrency, chat suites). */

@@ -1,3 +1,4 @@
+import type { EngineKind } from "../engines/types.ts";
 import { randomBytes } from "node:crypto";
 import { MetricSamples, scrapeMetrics } from "../client/server-metrics.ts";
 import { addDeltas, serverDeltas, type ServerDeltas } from "../metrics/server-deltas.ts";
@@ -58,7 +59,7 @@ export class ServerMeter {
   }
 
   /** The simulator's maxima since the previous scrape, as a sample of the gauges they stand for. */
-  private watermarkSample(kind: "vllm" | "llamacpp", after: MetricSamples): MetricSamples[] {
+  private watermarkSample(kind: EngineKind, after: MetricSamples): MetricSamples[] {
     const queue = after.max(SIM_QUEUE_MAX_METRIC);
     const kv = after.max(SIM_KV_MAX_METRIC);
     if (kind !== "vllm" || queue === undefined || kv === undefined) return [];

@@ -31,6 +31,8 @@ export interface Target {
    * run in lanes on the simulator's clock (src/util/sim-clock-protocol.ts), so no figure depends on the time scale.
    */
   simClock?: boolean;
+  /** `request_timeout_s` in ms: the longest wait for an answer to start and for each next piece of it. */
+  requestTimeoutMs?: number;
 }
 
 export interface SuiteContext {
@@ -40,6 +42,8 @@ export interface SuiteContext {
   signal: AbortSignal;
   /** Short status for the progress display. */
   onPhase(phase: string): void;
+  /** Called when a request timed out: the point's runner fails the point at once instead of waiting on a frozen engine. */
+  onRequestTimeout?(error: string): void;
 }
 
 /** One measured scenario: R repetitions of the same requests, plus suite-specific columns. */

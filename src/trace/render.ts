@@ -5,6 +5,7 @@ import { flattenSystem } from "../proxy/system-prompt.ts";
 import { thinkingWanted } from "../proxy/thinking.ts";
 import { translateMessages } from "../proxy/translate-messages.ts";
 import { translateRequest, type TranslateOptions } from "../proxy/translate-request.ts";
+import type { View } from "./views.ts";
 
 /**
  * What an engine sees of a Claude Code request, in three views:
@@ -14,8 +15,7 @@ import { translateRequest, type TranslateOptions } from "../proxy/translate-requ
  *   overwritten by `fffff` (tools/server/server-chat.cpp, normalize_anthropic_billing_header);
  * - `proxy`: after this lab's proxy (billing header dropped, thinking per the request, OpenAI shapes).
  */
-export type View = "raw" | "llamacpp-native" | "proxy";
-export const VIEWS: readonly View[] = ["raw", "llamacpp-native", "proxy"];
+export { VIEWS, type View } from "./views.ts";
 
 /** One element of the prompt in the order engines render it (system, tools, messages), as the view serializes it. */
 export interface Segment {

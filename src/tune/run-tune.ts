@@ -17,7 +17,6 @@ import { readCsv, toCsv } from "../results/csv.ts";
 import { writeAtomic } from "../results/atomic.ts";
 import { RunStore } from "../results/run-store.ts";
 import { pointColumns } from "../results/columns.ts";
-import { labVersion } from "../util/version.ts";
 import { parseBudget, describeBudget } from "./budget.ts";
 import { tuneObjective, type TuneObjective } from "./objective.ts";
 import { seededRng } from "./rng.ts";
@@ -81,7 +80,7 @@ export async function runTune(loaded: LoadedGrid, opts: TuneOptions): Promise<Tu
   const settings = { strategy, budget: opts.budget ?? "35%", objective: objective.text, seed, slo: opts.slo ?? [], repetitions: opts.repetitions ?? 3 };
   const manifest: Manifest = opts.resume ? readManifest(join(outDir, "manifest.json")) : buildManifest({
     gridName: grid.name, gridFile: loaded.file, gridSha256: loaded.sha256, grid, engine: engine.kind,
-    engineVersion: await engineVersion(engine, labVersion()), engineBinary: engine.simulated ? undefined : engine.binary,
+    engineVersion: await engineVersion(engine), engineBinary: engine.simulated ? undefined : engine.binary,
     modelPath: engine.model, launcher: grid.launcher.kind, simulation: engine.simulation, paramNames, pointsTotal: expandGrid(grid).length,
   });
   stores.full.writeManifest({ ...manifest, ended_at: undefined });

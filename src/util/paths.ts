@@ -12,3 +12,8 @@ export function cacheDir(...parts: string[]): string {
 export function packagePath(...parts: string[]): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", ...parts);
 }
+
+/** The compiled CLI (built by `npm ci` / `npm run build`) that every `bench` the lab spawns runs, e.g. `bench sim serve`. */
+export function benchEntry(): string {
+  return packagePath("dist", "cli", "main.js");
+}

@@ -1,5 +1,5 @@
 import { execa, type ResultPromise } from "execa";
-import { packagePath } from "../../src/util/paths.ts";
+import { BENCH_BIN } from "./bench-cli.ts";
 
 export interface BenchProxy {
   /** Base URL for Claude Code (ANTHROPIC_BASE_URL). */
@@ -12,7 +12,7 @@ export interface BenchProxy {
 
 /** Runs `bench proxy --upstream URL --port 0 ...` as its own process, exactly as a user starts it. */
 export async function startBenchProxy(upstreamUrl: string, args: string[] = []): Promise<BenchProxy> {
-  const child: ResultPromise = execa(process.execPath, [packagePath("bin/bench.mjs"), "proxy", "--upstream", upstreamUrl, "--port", "0", ...args], {
+  const child: ResultPromise = execa(process.execPath, [BENCH_BIN, "proxy", "--upstream", upstreamUrl, "--port", "0", ...args], {
     reject: false,
     stdin: "ignore",
     env: { ...process.env, NO_COLOR: "1" },

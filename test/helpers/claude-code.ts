@@ -4,6 +4,7 @@ import { delimiter, dirname, join } from "node:path";
 import { execa } from "execa";
 import { withLock } from "../../src/setup/lock.ts";
 import { cacheDir, packagePath } from "../../src/util/paths.ts";
+import { BENCH_BIN } from "./bench-cli.ts";
 
 /** One installed Claude Code CLI: the pinned devDependency, or another version (see scripts/compat-claude.ts). */
 export interface ClaudeCodeInstall {
@@ -109,7 +110,7 @@ export async function runClaudeCode(options: ClaudeRunOptions): Promise<ClaudeRu
   const claudeArgs = ["-p", options.prompt, "--output-format", "stream-json", "--verbose", ...(options.claudeArgs ?? [])];
   const started = Date.now();
   // Its own process group, so a timeout stops bench and the claude it started together.
-  const child = execa(process.execPath, [packagePath("bin/bench.mjs"), ...benchArgs, "--exec", "--", ...claudeArgs], {
+  const child = execa(process.execPath, [BENCH_BIN, ...benchArgs, "--exec", "--", ...claudeArgs], {
     cwd: options.cwd,
     env,
     extendEnv: false,

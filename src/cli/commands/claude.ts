@@ -1,11 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { execa } from "execa";
-import { request } from "undici";
 import { badInput, failure } from "../../errors.ts";
-import { claudeEnv, renderExports, resolveEnv, type ClaudeEnvInput } from "../../proxy/claude-env.ts";
-import { inputsFromProfile, keysByFlag, mergeProfile, parseEnvFile } from "../../proxy/claude-profile.ts";
+import type { ClaudeEnvInput } from "../../proxy/claude-env.ts";
 
 interface ClaudeFlags {
   profile?: string;
@@ -49,7 +46,10 @@ export function register(program: Command): void {
 }
 
 async function claudeAction(claudeArgs: string[], flags: ClaudeFlags): Promise<void> {
-  const profile = flags.profile ? readProfile(flags.profile) : {};
+  const [{ claudeEnv, renderExports, resolveEnv }, { inputsFromProfile, keysByFlag, mergeProfile }] = await Promise.all([
+    import("../../proxy/claude-env.ts"), import("../../proxy/claude-profile.ts"),
+  ]);
+  const profile = flags.profile ? await readProfile(flags.profile) : {};
   const fromProfile = inputsFromProfile(profile);
   const input: ClaudeEnvInput = {
     ...fromProfile,
@@ -70,6 +70,7 @@ async function claudeAction(claudeArgs: string[], flags: ClaudeFlags): Promise<v
   if (missing.length) throw badInput(`environment variable ${missing.join(", ")} is not set (it holds the proxy key)`);
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...values };
   delete childEnv.ANTHROPIC_API_KEY; // would override the token and make Claude Code ask about it
+  const { execa } = await import("execa");
   const result = await execa("claude", claudeArgs, { stdio: "inherit", env: childEnv, extendEnv: false, reject: false });
   if (result.failed && result.exitCode === undefined) {
     throw failure(`cannot run claude: ${result.shortMessage}`, "install Claude Code (npm i -g @anthropic-ai/claude-code)");
@@ -85,7 +86,8 @@ async function startRecordingProxy(upstream: string, file: string, apiKeyEnv: st
   return startProxy({ upstream, port: 0, record: file, apiKey, notice: (line) => process.stderr.write(`proxy: ${line}\n`) });
 }
 
-function readProfile(dir: string) {
+async function readProfile(dir: string) {
+  const { parseEnvFile } = await import("../../proxy/claude-profile.ts");
   const file = join(dir, "claude.env");
   let text: string;
   try {
@@ -104,6 +106,7 @@ function positiveFlag(text: string, flag: string): number {
 
 /** Fills a missing model or context from the proxy's /v1/models when it answers; silent when it does not. */
 async function askProxy(input: ClaudeEnvInput): Promise<Partial<ClaudeEnvInput>> {
+  const { request } = await import("undici");
   const key = input.apiKeyEnv ? process.env[input.apiKeyEnv] : undefined;
   try {
     const res = await request(`${input.url.replace(/\/+$/, "")}/v1/models`, {

@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { writeComparison, label, scenarioLabel } from "../../report/compare/write.ts";
-import { round } from "../../report/select.ts";
 
 export function register(program: Command): void {
   program
@@ -10,6 +8,8 @@ export function register(program: Command): void {
     .argument("<run-b>", "second run directory")
     .option("--out <dir>", "output directory (default reports/compare/<a>__vs__<b>/)")
     .action(async (runA: string, runB: string, flags: { out?: string }) => {
+      const { writeComparison, label, scenarioLabel } = await import("../../report/compare/write.ts");
+      const { round } = await import("../../report/select.ts");
       const { outDir, comparison: c } = await writeComparison(runA, runB, flags.out);
       process.stderr.write(`A: ${label(c.a)}\nB: ${label(c.b)}\n`);
       for (const line of c.notShared) process.stderr.write(`not shared: ${line}\n`);

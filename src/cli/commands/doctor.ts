@@ -1,11 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { Option, type Command } from "commander";
-import { doctorTrace } from "../../doctor/cache-doctor.ts";
-import { engineTokenizer } from "../../doctor/engine-tokens.ts";
-import { doctorTable } from "../../doctor/format.ts";
 import { badInput } from "../../errors.ts";
-import { loadTrace } from "../../trace/load.ts";
-import { VIEWS, type View } from "../../trace/render.ts";
+import { VIEWS, type View } from "../../trace/views.ts";
 
 interface CacheFlags {
   via: View;
@@ -28,6 +24,9 @@ export function register(program: Command): void {
     .action(async (file: string, flags: CacheFlags) => {
       const key = flags.apiKeyEnv ? process.env[flags.apiKeyEnv] : undefined;
       if (flags.apiKeyEnv && !key) throw badInput(`--api-key-env ${flags.apiKeyEnv}: that variable is not set`);
+      const [{ doctorTrace }, { engineTokenizer }, { doctorTable }, { loadTrace }] = await Promise.all([
+        import("../../doctor/cache-doctor.ts"), import("../../doctor/engine-tokens.ts"), import("../../doctor/format.ts"), import("../../trace/load.ts"),
+      ]);
       const trace = loadTrace(file);
       const tokenizer = flags.url ? await engineTokenizer(flags.url, key) : undefined;
       const report = await doctorTrace(trace, flags.via, tokenizer);

@@ -1,15 +1,9 @@
 import { setMaxListeners } from "node:events";
 import type { Command } from "commander";
-import { loadGrid } from "../../grid/load.ts";
-import { dryRun, formatDryRun } from "../../lab/dry-run.ts";
-import { runGrid } from "../../lab/run-grid.ts";
-import { summaryTable } from "../../lab/summary.ts";
-import { installSignalHandlers, stopAll } from "../../launchers/reaper.ts";
-import { createProgress, defaultProgressMode, type ProgressMode } from "../../progress/render.ts";
 import { badInput } from "../../errors.ts";
-import { writeReport } from "../../report/write-report.ts";
-import { withSlurmFlags, type SlurmFlags } from "../../launchers/slurm-options.ts";
-import { withDockerFlags } from "../../launchers/docker-options.ts";
+import type { ProgressMode } from "../../progress/render.ts";
+import type { SlurmFlags } from "../../launchers/slurm/options.ts";
+import { finishRun, progressOption, strictOption } from "../shared-options.ts";
 
 interface GridFlags extends SlurmFlags {
   dryRun?: boolean;
@@ -24,6 +18,7 @@ interface GridFlags extends SlurmFlags {
   parallel?: string;
   progress?: ProgressMode;
   image?: string;
+  strict?: boolean;
 }
 
 export function register(program: Command): void {
@@ -46,18 +41,26 @@ export function register(program: Command): void {
     .option("--time <limit>", "slurm: wall time per job, e.g. 02:00:00")
     .option("--account <name>", "slurm: account to charge")
     .option("--image <ref>", "docker: engine image (over launcher.options.image), e.g. the tag `bench setup image llama.cpp` prints")
-    .option("--progress <mode>", "progress display on stderr: tty, plain or none")
+    .addOption(progressOption())
+    .addOption(strictOption())
     .action(async (file: string, flags: GridFlags) => {
+      const [{ loadGrid }, { withSlurmFlags }, { withDockerFlags }] = await Promise.all([
+        import("../../grid/load.ts"), import("../../launchers/slurm/options.ts"), import("../../launchers/docker-options.ts"),
+      ]);
       const read = loadGrid(file);
       const loaded = { ...read, grid: withDockerFlags(withSlurmFlags(read.grid, flags), flags) };
       const timeScale = Number(flags.timeScale ?? 1);
       if (!(timeScale > 0)) throw badInput(`--time-scale ${flags.timeScale}: must be a positive number`);
       if (flags.dryRun) {
+        const { dryRun, formatDryRun } = await import("../../lab/dry-run.ts");
         process.stdout.write(formatDryRun(dryRun(loaded.grid, { ...flags, timeScale })));
         return;
       }
       const parallel = flags.parallel === undefined ? undefined : Number(flags.parallel);
       if (parallel !== undefined && !(Number.isInteger(parallel) && parallel > 0)) throw badInput(`--parallel ${flags.parallel}: must be a positive integer`);
+      const [{ runGrid }, { summaryTable }, { installSignalHandlers, stopAll }, { createProgress, defaultProgressMode }] = await Promise.all([
+        import("../../lab/run-grid.ts"), import("../../lab/summary.ts"), import("../../launchers/reaper.ts"), import("../../progress/render.ts"),
+      ]);
       const controller = new AbortController();
       setMaxListeners(0, controller.signal); // one listener per request in flight (capacity probes run many)
       installSignalHandlers((signal) => {
@@ -70,10 +73,10 @@ export function register(program: Command): void {
       process.stdout.write(summaryTable(result.rows, Object.keys(loaded.grid.matrix)) + "\n");
       process.stdout.write(`results: ${result.outDir}\n`);
       if (result.rows.length > 0 && !result.interrupted) {
+        const { writeReport } = await import("../../report/write-report.ts");
         const report = await writeReport(result.outDir);
         process.stdout.write(`report: ${report.outDir}/index.html\n`);
       }
-      if (result.interrupted) process.exitCode = 130;
-      else if (result.ok === 0 && result.failed > 0) process.exitCode = 1;
+      finishRun({ interrupted: result.interrupted, failed: result.failed, total: result.ok + result.failed, unit: "points" }, flags.strict);
     });
 }

@@ -13,7 +13,11 @@ import { register as registerTune } from "./tune.ts";
 import { register as registerTrace } from "./trace.ts";
 import { register as registerDoctor } from "./doctor.ts";
 
-/** Each command lives in its own file and exports `register(program)`; add one line per command here. */
+/**
+ * Each command lives in its own file and exports `register(program)`; add one line per command here.
+ * Command files import only commander and small helpers at the top; what an action needs is imported inside
+ * the action, so `bench --version` or `bench grid --help` loads no more than the command definitions.
+ */
 const commands: Array<(program: Command) => void> = [
   registerProxy,
   registerClaude,

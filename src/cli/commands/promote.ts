@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { promote } from "../../promote/promote.ts";
 
 const HELP = `
 Defaults: the objective is output_tok_s (maximized) at the run's highest-concurrency scenario; no SLOs.
@@ -18,7 +17,8 @@ export function register(program: Command): void {
     .option("--slo <constraint>", "constraint METRIC[@SCENARIO]<=VALUE (or >=, <, >), repeatable, e.g. 'ttft_ms_p99<=2000'", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--name <name>", "profile and compose service name (default: the grid's name)")
     .addHelpText("after", HELP)
-    .action((runDir: string, flags: { objective?: string; slo: string[]; name?: string }) => {
+    .action(async (runDir: string, flags: { objective?: string; slo: string[]; name?: string }) => {
+      const { promote } = await import("../../promote/promote.ts");
       const result = promote(runDir, { objective: flags.objective, slos: flags.slo, name: flags.name });
       process.stderr.write(result.explanation + "\n");
       process.stderr.write(`production profile written: ${result.dir}/ (${result.files.map((f) => f.split("/").pop()).join(", ")})\n`);

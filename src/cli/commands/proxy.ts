@@ -1,6 +1,5 @@
 import { Command, Option } from "commander";
 import { badInput } from "../../errors.ts";
-import { startProxy } from "../../proxy/index.ts";
 
 interface ProxyFlags {
   upstream: string;
@@ -39,6 +38,7 @@ export function register(program: Command): void {
     .option("--record <file>", "append every request (prompt and file contents included) and its outcome to this JSONL trace (mode 0600)")
     .option("--cache-doctor", "log one line per prefix-cache break between consecutive requests of a Claude Code conversation")
     .action(async (flags: ProxyFlags) => {
+      const { startProxy } = await import("../../proxy/index.ts");
       const proxy = await startProxy({
         upstream: flags.upstream,
         port: integer(flags.port, "--port"),

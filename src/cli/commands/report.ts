@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { badInput } from "../../errors.ts";
-import { writeReport } from "../../report/write-report.ts";
 
 export function register(program: Command): void {
   program
@@ -12,6 +11,7 @@ export function register(program: Command): void {
     .action(async (runDir: string, flags: { out?: string; heatmap?: string }) => {
       const heatmap = flags.heatmap?.split(",").map((s) => s.trim());
       if (heatmap && (heatmap.length !== 2 || heatmap.some((s) => !s))) throw badInput(`--heatmap '${flags.heatmap}': expected two parameter names, X,Y`);
+      const { writeReport } = await import("../../report/write-report.ts");
       const { outDir } = await writeReport(runDir, flags.out, { heatmap: heatmap as [string, string] | undefined });
       process.stderr.write(`report written; open ${outDir}/index.html\n`);
       process.stdout.write(`${outDir}\n`);

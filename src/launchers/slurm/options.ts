@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { badInput } from "../errors.ts";
+import { badInput } from "../../errors.ts";
 
 /** `launcher.options` of a slurm grid (other launchers' keys are ignored, so one grid can switch launchers). */
 export const SlurmOptions = z.object({
@@ -21,6 +21,11 @@ export const SlurmOptions = z.object({
   pending_timeout_s: z.number().positive().optional(),
   /** How often squeue is asked about a job. */
   poll_s: z.number().positive().default(2),
+  /**
+   * The lab rewrites `<run dir>/slurm/<server_id>.alive` while it uses a job; a job that sees no new beat for this
+   * long (the lab was killed, or its host went down) stops its engine and ends.
+   */
+  heartbeat_timeout_s: z.number().min(3).default(120),
 });
 export type SlurmOptions = z.infer<typeof SlurmOptions>;
 

@@ -1,5 +1,5 @@
-import type { CommandRunner } from "./commands.ts";
-import { isActive, jobState, type JobState } from "./slurm-jobs.ts";
+import type { CommandRunner } from "../commands.ts";
+import { isActive, jobState, type JobState } from "./jobs.ts";
 
 export interface JobWatch {
   /** Latest known state (undefined before the first answer). */

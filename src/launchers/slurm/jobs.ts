@@ -1,4 +1,4 @@
-import type { CommandRunner } from "./commands.ts";
+import type { CommandRunner } from "../commands.ts";
 
 export interface JobState {
   /** SLURM state name: PENDING, RUNNING, FAILED, NODE_FAIL, ... */

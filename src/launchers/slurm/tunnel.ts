@@ -1,5 +1,5 @@
-import type { CommandRunner, FollowedCommand } from "./commands.ts";
-import { freePort } from "./ports.ts";
+import type { CommandRunner, FollowedCommand } from "../commands.ts";
+import { freePort } from "../ports.ts";
 
 export interface Tunnel extends FollowedCommand {
   localPort: number;
