@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -39,6 +39,37 @@ describe("capacity suite", () => {
       // sessions grow turn by turn: the context of later turns is longer than the first request
       expect(Number(at.prompt_tokens_mean)).toBeGreaterThan(25000);
       expect(Number(capacity.scenario_concurrency)).toBe(0);
+    } finally {
+      await server.close();
+    }
+  }, 600_000);
+
+  it("capacity from a replay trace: the recorded sessions are the users, with their own sizes and think times", async () => {
+    const out = new PassThrough().resume();
+    const server = await startSimServer({ argv: GLM, env: { VLLM_CACHE_ROOT: mkdtempSync(join(tmpdir(), "cap-cache-")) }, stdout: out, stderr: out });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "tunelab-capacity-trace-"));
+      const trace = join(dir, "trace.jsonl");
+      const synth = await execa("node", [BENCH_BIN, "trace", "synth", "--out", trace, "--sessions", "3", "--turns", "3", "--subagents", "0",
+        "--prompt-tokens", "12000", "--output-tokens", "60", "--think-median-ms", "2000", "--model", "glm"], { reject: false });
+      expect(synth.exitCode, synth.stderr).toBe(0);
+      const recorded = readFileSync(trace, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { outcome?: { output_tokens?: number } });
+      const r = await execa("node", [BENCH_BIN, "run", "--url", server.url, "--suite", "capacity", "--set", `capacity.trace=${trace}`,
+        "--out", join(dir, "run"), "--progress", "none"], { reject: false });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const rows = readCsv(join(dir, "run", "points.csv"));
+      const probes = rows.filter((row) => /^n\d+$/.test(String(row.scenario)));
+      const n = Number(rows.find((row) => row.scenario === "capacity")!.capacity_sessions);
+      expect(n).toBeGreaterThanOrEqual(2);
+      const at = probes.find((row) => Number(row.scenario_concurrency) === n)!;
+      // every user ran its recorded session to the end: 3 requests each
+      expect(Number(at.requests_sent)).toBe(3 * n);
+      // the trace's sizes, not the synthetic sessions' defaults (25000-token first requests, 200-token answers)
+      expect(Number(at.prompt_tokens_mean)).toBeGreaterThan(10000);
+      expect(Number(at.prompt_tokens_mean)).toBeLessThan(20000);
+      const outputs = recorded.map((q) => q.outcome?.output_tokens).filter((v): v is number => v !== undefined);
+      if (outputs.length) expect(Number(at.output_tokens_mean)).toBeLessThan(Math.max(...outputs) + 1);
+      else expect(Number(at.output_tokens_mean)).toBeLessThan(200);
     } finally {
       await server.close();
     }

@@ -8,9 +8,17 @@ import { repetitionsOf } from "./options.ts";
 import { ServerMeter } from "./server-meter.ts";
 import { runRequests } from "./user-lanes.ts";
 import { syntheticSessions } from "./session-source.ts";
+import { TraceFileOption, traceSessions } from "./trace-sessions.ts";
 import type { ScenarioOutcome, Suite } from "./types.ts";
 
 const Options = z.strictObject({
+  /**
+   * A recorded trace (the lab's JSONL or Mooncake-style): its sessions are the users, with their own requests and
+   * think times (prompt_tokens, turns, tool_result_lines and think_s then do not apply). Unset: synthetic sessions.
+   */
+  trace: TraceFileOption.optional(),
+  /** Tokens per Mooncake hash block (trace only). */
+  block_tokens: z.number().int().positive().default(512),
   /** First request of each session (system + tools + first turn), exact in the engine's tokenizer. */
   prompt_tokens: z.number().int().positive().default(25000),
   /** Requests per session; each turn adds one tool round trip to the context. */
@@ -61,7 +69,7 @@ export const capacitySuite: Suite<Options> = {
   async run(ctx, opts) {
     const reps = repetitionsOf(ctx, opts);
     const slo: CapacitySlo = opts.slo;
-    const source = await syntheticSessions(ctx, opts);
+    const source = opts.trace ? traceSessions(ctx.target.model, { trace: opts.trace, output_tokens: opts.output_tokens, block_tokens: opts.block_tokens }) : await syntheticSessions(ctx, opts);
     // One session's first turn, unmeasured: the engine's first prefill (graph capture, compile) is not a user's.
     const [warm] = await source.sessions(1);
     await runRequests(ctx, [warm.turns[0].request], 1);
