@@ -88,4 +88,17 @@ describe("bench tune on the simulator", () => {
     expect(objective.exitCode).toBe(2);
     expect(objective.stderr).toMatch(/no suite of grid 'tune-sim' measures tool_calls_ok \(add the toolcall suite/);
   }, 900_000);
+
+  it("a throughput objective: screens ranked by tok/s, the best third measured in full", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tunelab-tune-tps-"));
+    const r = await bench(["tune", gridFile(dir), "--simulate", "--time-scale", "1000", "--objective", "output_tok_s", "--out", join(dir, "run"), "--progress", "none"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/MaxListenersExceededWarning/);
+    expect(r.stdout).toMatch(/^winner: .*output_tok_s [\d.]+/m);
+    expect(r.stdout).toMatch(/kept .*\[screen, \d+ engine-s\]: screen [\d.]+ tok\/s in the best third/);
+    expect(r.stdout).toMatch(/cut .*\[screen, \d+ engine-s\]: screen [\d.]+ tok\/s below the best third \(>= [\d.]+\)/);
+    const spent = /engine-seconds: (\d+) spent = ([\d.]+)% of the exhaustive run's ~(\d+) \(budget (\d+)/.exec(r.stdout);
+    expect(spent).not.toBeNull();
+    expect(Number(spent![1])).toBeLessThanOrEqual(Number(spent![4])); // the default 35% budget held
+  }, 600_000);
 });
