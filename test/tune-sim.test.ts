@@ -95,6 +95,8 @@ describe("bench tune on the simulator", () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/MaxListenersExceededWarning/);
     expect(r.stdout).toMatch(/^winner: .*output_tok_s [\d.]+/m);
+    // a failed simulated start costs the simulated seconds it took (a few), not its wall time x the time scale
+    expect(r.stdout).toMatch(/failed .*\[(screen|full), \d{1,2} engine-s\]: start failed \(oom\)/);
     expect(r.stdout).toMatch(/kept .*\[screen, \d+ engine-s\]: screen [\d.]+ tok\/s in the best third/);
     expect(r.stdout).toMatch(/cut .*\[screen, \d+ engine-s\]: screen [\d.]+ tok\/s below the best third \(>= [\d.]+\)/);
     const spent = /engine-seconds: (\d+) spent = ([\d.]+)% of the exhaustive run's ~(\d+) \(budget (\d+)/.exec(r.stdout);

@@ -85,7 +85,8 @@ export async function startSimServer(options: StartSimServerOptions): Promise<Si
   } catch (err) {
     if (err instanceof StartupFailure) {
       reportStartupFailure(err, log, stderr);
-      stderr.write(`${SIM_FAILED_AFTER} ${clock.slept.toFixed(2)} s\n`);
+      // last on stdout (the engine log the lab reads, whose tail a failed start keeps), so that stderr still ends like vLLM's
+      stdout.write(`${SIM_FAILED_AFTER} ${clock.slept.toFixed(2)} s\n`);
       throw new SimExit(1);
     }
     throw err;
