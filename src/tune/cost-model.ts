@@ -43,6 +43,11 @@ export class CostModel {
     return median(this.screens);
   }
 
+  /** The cheapest screen measured: what a screening pass costs at the least (the bar for a budget too small). */
+  cheapestScreen(): number | undefined {
+    return this.screens.length ? Math.min(...this.screens) : undefined;
+  }
+
   fullCost(): number | undefined {
     return mean(this.fulls);
   }

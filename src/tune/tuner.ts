@@ -191,11 +191,13 @@ export class Tuner {
 
   /**
    * Once a few screens are measured: exit 2 when the budget cannot pay for screening every configuration the
-   * pass has left, naming the smallest budget that can.
+   * pass has left even at the cheapest screen measured, naming the smallest budget that can. At that point few
+   * start failures are known (the estimate counts the rest as full trials) and screens vary in cost, so a budget
+   * above that bar runs, and screens it cannot pay for are skipped with their reason.
    */
   private judge(): void {
     this.judged = true;
-    const screenPass = this.spent + this.passLeft * (this.costs.screenCost() ?? 0);
+    const screenPass = this.spent + this.passLeft * (this.costs.cheapestScreen() ?? 0);
     if (this.budgetS >= screenPass) return;
     const share = this.exhaustiveS ? `, or ${Math.ceil((screenPass / (this.exhaustiveS * 0.9)) * 100)}% of the exhaustive run's estimated ${Math.round(this.exhaustiveS)}` : "";
     throw badInput(`--budget: ${Math.round(this.budgetS)} engine-seconds is too small for one screening pass of ${this.configs.length} configurations`,
