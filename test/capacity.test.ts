@@ -39,6 +39,16 @@ describe("capacity suite", () => {
       // sessions grow turn by turn: the context of later turns is longer than the first request
       expect(Number(at.prompt_tokens_mean)).toBeGreaterThan(25000);
       expect(Number(capacity.scenario_concurrency)).toBe(0);
+      // decide_early (the tuner's screens): the same capacity, a failing probe stopped once its verdict is certain
+      const early = join(mkdtempSync(join(tmpdir(), "tunelab-capacity-early-")), "run");
+      const e = await execa("node", [BENCH_BIN, "run", "--url", server.url, "--suite", "capacity", "--set", "capacity.decide_early=true", "--out", early, "--progress", "none"], { reject: false });
+      expect(e.exitCode, e.stderr).toBe(0);
+      const rowsEarly = readCsv(join(early, "points.csv"));
+      expect(rowsEarly.find((row) => row.scenario === "capacity")!.capacity_sessions).toBe(capacity.capacity_sessions);
+      const sent = (rs: typeof rows, at: number) => Number(rs.find((row) => row.scenario === `n${at}`)!.requests_sent);
+      const top = Math.max(...probed); // the first doubling that failed: far over the SLO
+      expect(sent(rowsEarly, top)).toBeLessThan(sent(rows, top));
+      expect(rowsEarly.find((row) => row.scenario === `n${top}`)!.slo_met).toBe("false");
     } finally {
       await server.close();
     }

@@ -24,6 +24,23 @@ export interface ProbeResult {
   oversaturated: boolean;
 }
 
+/**
+ * With `decideEarly`: true once the probe has certainly failed, whatever its remaining requests measure: more than
+ * (100 - p)% of all `total` requests (plus one) are over a limit, so the p-th percentile over all of them (linear
+ * interpolation) is over it too. The figures of a probe stopped so are partial; its pass/fail is not.
+ */
+function failedFor(slo: CapacitySlo, total: number): (r: RequestRecord) => boolean {
+  const enough = Math.floor(((100 - slo.percentile) / 100) * total) + 2;
+  let ttftOver = 0;
+  let tpotOver = 0;
+  return (r) => {
+    if (!r.ok) return true;
+    if ((ttftMs([r])[0] ?? 0) > slo.ttft_ms) ttftOver++;
+    if ((tpotMs([r])[0] ?? 0) > slo.tpot_ms) tpotOver++;
+    return ttftOver >= enough || tpotOver >= enough;
+  };
+}
+
 /** Median TTFT of the last turns, past this many times the TTFT limit, means the queue only grows: stop. */
 const SATURATION_FACTOR = 4;
 
@@ -33,21 +50,24 @@ const SATURATION_FACTOR = 4;
  * and no request fails. It stops early once the median TTFT of the last max(4, N) finished turns exceeds
  * SATURATION_FACTOR x the limit: past that, waiting longer only adds queue.
  */
-export async function probeSessions(ctx: SuiteContext, source: SessionSource, n: number, slo: CapacitySlo): Promise<ProbeResult> {
+export async function probeSessions(ctx: SuiteContext, source: SessionSource, n: number, slo: CapacitySlo, decideEarly = false): Promise<ProbeResult> {
   const scripts = await source.sessions(n);
   const users = await openUserLanes(ctx, n);
   const records: RequestRecord[] = [];
   const window = Math.max(4, n);
   let oversaturated = false;
+  let decided = false;
+  const verdict = failedFor(slo, scripts.reduce((sum, s) => sum + s.turns.length, 0));
   const finished = (r: RequestRecord) => {
     records.push(r);
     const recent = ttftMs(records.slice(-window));
     if (records.length >= window && (percentile(recent, 50) ?? 0) > SATURATION_FACTOR * slo.ttft_ms) oversaturated = true;
+    if (decideEarly && verdict(r)) decided = true;
   };
   await Promise.all(users.lanes.map(async (lane, i) => {
     try {
       for (const turn of scripts[i].turns) {
-        if (oversaturated || ctx.signal.aborted) break;
+        if (oversaturated || decided || ctx.signal.aborted) break;
         finished(await lane.send(turn.request, { thinkS: turn.thinkS }));
       }
     } finally {

@@ -41,6 +41,11 @@ const Options = z.strictObject({
   start_sessions: z.number().int().positive().default(1),
   /** At most this many probes (the interval says what is left open); unset: until bisection ends. */
   probes: z.number().int().positive().optional(),
+  /**
+   * Stop a probe once it has certainly failed (more of its requests over a limit than the percentile allows):
+   * cheaper, but the figures of a failed probe are then partial. The tuner's screens use it.
+   */
+  decide_early: z.boolean().default(false),
   repetitions: z.number().int().positive().optional(),
   reset_cache: z.boolean().default(false),
 });
@@ -79,7 +84,7 @@ export const capacitySuite: Suite<Options> = {
       const results: ProbeResult[] = [];
       for (let r = 0; r < reps && !ctx.signal.aborted; r++) {
         ctx.onPhase(`capacity: ${n} sessions, rep ${r + 1}/${reps}`);
-        results.push(await meter.measure(() => probeSessions(ctx, source, n, slo)));
+        results.push(await meter.measure(() => probeSessions(ctx, source, n, slo, opts.decide_early)));
       }
       const ratios = results.map((p) => Math.min(p.ratio, 1e9));
       const ratio = ratios.length ? (percentile(ratios, 50) as number) : Infinity;

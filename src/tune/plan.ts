@@ -28,7 +28,8 @@ const SHORT_DECODE: SuiteEntry = { kind: "decode", options: { prompt_tokens: 64,
 
 /**
  * The cheap pass: a short decode, plus one concurrency level. For a capacity race that level is one capacity
- * probe at the best capacity so far plus one (the objective's own sessions and SLO); otherwise one concurrency
+ * probe at the best capacity so far plus one (the objective's own sessions and SLO), stopped as soon as it has
+ * certainly failed; otherwise one concurrency
  * level at the objective's request size (its suite's prompt_tokens) and load (the objective's cN, else what the
  * best configuration so far keeps in flight, as a power of two).
  */
@@ -36,7 +37,7 @@ export function screenSuites(suites: SuiteEntry[], o: TuneObjective, best?: Tria
   const own = suites.find((s) => s.kind === o.suite)?.options ?? {};
   if (racing(o)) {
     const sessions = Math.max(0, Math.floor(best?.objective ?? 0)) + 1;
-    return [SHORT_DECODE, { kind: "capacity", options: { ...own, start_sessions: sessions, probes: 1, repetitions: 1 } }];
+    return [SHORT_DECODE, { kind: "capacity", options: { ...own, start_sessions: sessions, probes: 1, repetitions: 1, decide_early: true } }];
   }
   const prompt = typeof own.prompt_tokens === "number" ? own.prompt_tokens : 512;
   const pinned = /(?:^|@|\/)c(\d+)$/.exec(o.scenario ?? "")?.[1];
