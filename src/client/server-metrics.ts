@@ -69,10 +69,10 @@ export function parsePrometheus(text: string): MetricSamples {
 }
 
 /** GET /metrics, or undefined when the server has none (501 on llama.cpp without --metrics, 404 elsewhere). */
-export async function scrapeMetrics(baseUrl: string, apiKey?: string, timeoutMs = 5000): Promise<MetricSamples | undefined> {
+export async function scrapeMetrics(baseUrl: string, apiKey?: string, timeoutMs = 5000, headers: Record<string, string> = {}): Promise<MetricSamples | undefined> {
   try {
     const res = await request(`${baseUrl}/metrics`, {
-      method: "GET", dispatcher: benchAgent, headers: authHeaders(apiKey), headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
+      method: "GET", dispatcher: benchAgent, headers: { ...authHeaders(apiKey), ...headers }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
     });
     if (res.statusCode !== 200) {
       await res.body.dump();

@@ -1,13 +1,25 @@
 import type { Dispatcher } from "undici";
 import { benchAgent, timeouts } from "./http.ts";
 import { SseParser } from "./sse.ts";
+import { simStamp } from "./sim-stamp.ts";
 import { DEFAULT_REQUEST_TIMEOUT_S, type Clock, type RequestErrorKind, type RequestRecord } from "./types.ts";
+import { SIM_ARRIVAL_HEADER, SIM_AT_HEADER, SIM_LANE_HEADER } from "../util/sim-clock-protocol.ts";
 
 export interface StreamOptions {
   gateWaitNs?: number;
   signal?: AbortSignal;
   /** Longest wait for the engine's answer to start and for each next piece of it (ms); the agent's default when absent. */
   timeoutMs?: number;
+  /** Simulator only: the arrival time to claim (simulator-clock ns) and the lane (see src/sim/engine/lanes.ts). */
+  sim?: { atNs?: number; lane?: string };
+}
+
+function simHeaders(sim: StreamOptions["sim"]): Record<string, string> {
+  if (!sim) return {};
+  return {
+    ...(sim.atNs !== undefined ? { [SIM_AT_HEADER]: String(Math.round(sim.atNs)) } : {}),
+    ...(sim.lane !== undefined ? { [SIM_LANE_HEADER]: sim.lane } : {}),
+  };
 }
 
 type OnData = (record: RequestRecord, data: string, event: string | undefined, now: number) => void;
@@ -19,7 +31,8 @@ type OnData = (record: RequestRecord, data: string, event: string | undefined, n
  * without content is an error record (with its kind), never an exception. The response arrives through undici's
  * dispatch handler, each network chunk straight into the SSE parser: no stream object, promise or async iterator
  * per chunk (what a replay of hundreds of concurrent sessions, each chunk in its own packet, otherwise spends
- * most of its CPU on).
+ * most of its CPU on). When the server is the lab's simulator (its answer names the arrival time), every time is
+ * the simulator's own stamp instead of the wall clock: see src/util/sim-clock-protocol.ts.
  */
 export function streamRequest(
   url: string,
@@ -33,10 +46,11 @@ export function streamRequest(
   const { origin, path } = splitUrl(url);
   return new Promise((resolve) => {
     const handler = new SseResponse(record, clock, onData, opts, resolve);
-    record.startNs = clock.now();
+    record.startNs = opts.sim?.atNs ?? clock.now();
+    if (opts.sim?.atNs !== undefined) record.simClock = true;
     if (opts.signal?.aborted) return handler.onResponseError(undefined, opts.signal.reason);
     benchAgent.dispatch({
-      origin, path, method: "POST", headers: { "content-type": "application/json", ...headers }, body: payload, ...timeouts(opts.timeoutMs),
+      origin, path, method: "POST", headers: { "content-type": "application/json", ...headers, ...simHeaders(opts.sim) }, body: payload, ...timeouts(opts.timeoutMs),
     }, handler);
   });
 }
@@ -59,6 +73,8 @@ class SseResponse implements Dispatcher.DispatchHandler {
   private status = 0;
   private errorBody = "";
   private lastChunkNs?: number;
+  /** The simulator's stamp of the latest payload (simulator-clock runs only). */
+  private simLast?: number;
   private done = false;
   private readonly decoder = new TextDecoder();
   private readonly parser: SseParser;
@@ -72,7 +88,8 @@ class SseResponse implements Dispatcher.DispatchHandler {
     private readonly resolve: (record: RequestRecord) => void,
   ) {
     this.parser = new SseParser((data, event) => {
-      const now = clock.now();
+      if (record.simClock) this.simLast = simStamp(data) ?? this.simLast;
+      const now = this.now();
       if (data !== "[DONE]" && event !== "ping") this.lastChunkNs = now;
       onData(record, data, event, now);
     });
@@ -86,8 +103,18 @@ class SseResponse implements Dispatcher.DispatchHandler {
     if (this.done) controller.abort(new Error("aborted"));
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, status: number): void {
+  onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
     this.status = status;
+    const arrival = Number(headers[SIM_ARRIVAL_HEADER]);
+    if (headers[SIM_ARRIVAL_HEADER] !== undefined && Number.isFinite(arrival)) {
+      this.record.simClock = true;
+      this.record.startNs = arrival;
+    }
+  }
+
+  /** Now on the request's clock: the wall clock, or the simulator's latest stamp. */
+  private now(): number {
+    return this.record.simClock ? this.simLast ?? this.record.startNs : this.clock.now();
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -110,7 +137,7 @@ class SseResponse implements Dispatcher.DispatchHandler {
       record.error = `HTTP ${this.status}: ${(this.errorBody + this.decoder.decode()).slice(0, ERROR_BODY_CHARS)}`;
       record.errorKind = "http";
       record.httpStatus = this.status;
-      record.endNs = this.clock.now();
+      record.endNs = this.now();
       return this.finish();
     }
     try {
@@ -118,7 +145,8 @@ class SseResponse implements Dispatcher.DispatchHandler {
     } catch (err) {
       return this.fail(err);
     }
-    record.endNs = this.lastChunkNs ?? this.clock.now();
+    record.endNs = this.lastChunkNs ?? this.now();
+    if (record.simClock) record.streamEndNs = this.simLast ?? record.endNs;
     record.ok = record.firstTokenNs !== undefined && record.error === undefined;
     if (record.error !== undefined) record.errorKind = "stream_error";
     else if (record.firstTokenNs === undefined) {
@@ -141,7 +169,7 @@ class SseResponse implements Dispatcher.DispatchHandler {
   private fail(err: unknown): void {
     if (this.done) return;
     const record = this.record;
-    record.endNs = this.clock.now();
+    record.endNs = this.now();
     record.ok = false;
     record.errorKind = errorKind(err, this.status !== 0, this.opts);
     record.error = record.errorKind === "timeout"

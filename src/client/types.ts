@@ -9,10 +9,15 @@ export const DEFAULT_POINT_TIMEOUT_S = 7200;
 
 /**
  * One request as the client saw it. All times are integer nanoseconds on the monotonic clock, relative to the
- * run's epoch (so they fit a double exactly for ~104 days).
+ * run's epoch (so they fit a double exactly for ~104 days), or, when `simClock` is set, on the simulator's clock
+ * as its stream stamped them (already real-time equivalents, whatever the time scale).
  */
 export interface RequestRecord {
   ok: boolean;
+  /** Times are the simulator's (stamped by the engine), not the client's wall clock. */
+  simClock?: boolean;
+  /** The stream's last event (the end of the request for the engine, after the last content chunk). */
+  streamEndNs?: number;
   error?: string;
   /** What kind of failure `error` is, for classifying failed rows (see RequestErrorKind). */
   errorKind?: RequestErrorKind;

@@ -5,8 +5,11 @@ import { registerLaunchSecrets } from "../util/secrets.ts";
 import { StartupFailure, type EngineHandle, type Sidecar } from "../launchers/types.ts";
 import type { Point } from "../grid/expand.ts";
 import type { GroupContext } from "./run-group.ts";
+import { simInfo } from "../client/sim-clock.ts";
+import { SIM_INFO_PATH } from "../util/sim-clock-protocol.ts";
 
-export type Started = { ok: true; handle: EngineHandle } | { ok: false; failure: StartupFailure };
+/** startupS: seconds from launch to ready (the simulator's own, simulated, startup on the simulator). */
+export type Started = { ok: true; handle: EngineHandle; startupS: number } | { ok: false; failure: StartupFailure };
 
 /** Starts the engine of a server group through the grid's launcher; a failed start is returned, not thrown. */
 export async function startEngine(ctx: GroupContext, point: Point, sidecar?: Sidecar): Promise<Started> {
@@ -28,7 +31,7 @@ export async function startEngine(ctx: GroupContext, point: Point, sidecar?: Sid
       options: grid.launcher.options,
       sidecar,
     });
-    return { ok: true, handle };
+    return { ok: true, handle, startupS: engine.simulated ? await simulatedStartup(handle) : handle.startupS };
   } catch (err) {
     return { ok: false, failure: err instanceof StartupFailure ? err : new StartupFailure("crashed", "", (err as Error).message) };
   }
@@ -70,4 +73,16 @@ function withSecretsKnown(spec: LaunchSpec): LaunchSpec {
   registerLaunchSecrets(spec.args, spec.env);
   registerLaunchSecrets(spec.args, expanded);
   return spec;
+}
+
+/**
+ * The simulator's own startup time (simulated, so the same at every time scale). A server that cannot say is
+ * not the simulator the lab started: it is stopped and the start fails rather than measuring someone else's.
+ */
+async function simulatedStartup(handle: EngineHandle): Promise<number> {
+  const info = await simInfo(handle.spec.baseUrl);
+  if (info) return info.startup_s;
+  const tail = handle.logTail();
+  await handle.stop();
+  throw new StartupFailure("readiness_rejected", tail, `the server on ${handle.spec.baseUrl} is not the simulator the lab started (GET ${SIM_INFO_PATH} has no answer): another process holds the port`);
 }

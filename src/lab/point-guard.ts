@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { FailureCause } from "../engines/types.ts";
 
 export interface PointFailure {
@@ -20,6 +21,7 @@ export class PointGuard {
 
   constructor(runSignal: AbortSignal, timeoutS: number) {
     this.signal = AbortSignal.any([runSignal, this.controller.signal]);
+    setMaxListeners(0, this.signal); // one listener per request in flight: capacity probes run many
     this.failed = new Promise((resolve) => (this.settle = resolve));
     this.timer = setTimeout(() => this.fail("point_timeout", `the point ran longer than point_timeout_s (${timeoutS} s)`), timeoutS * 1000);
   }

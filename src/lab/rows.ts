@@ -83,7 +83,10 @@ function requestRow(point: Point, suite: string, o: ScenarioOutcome, repetition:
   };
 }
 
-/** Converts wall-clock records of a time-scaled simulator into real-time equivalents (a K-times-faster simulator: times K). */
+/**
+ * Converts wall-clock records of a time-scaled simulator into real-time equivalents (a K-times-faster simulator:
+ * times K). Records timed on the simulator's own clock (`simClock`) already are, and stay as they are.
+ */
 export function scaleOutcomes(outcomes: ScenarioOutcome[], k: number): ScenarioOutcome[] {
   if (k === 1) return outcomes;
   const s = (ns: number) => Math.round(ns * k);
@@ -91,7 +94,7 @@ export function scaleOutcomes(outcomes: ScenarioOutcome[], k: number): ScenarioO
     ...o,
     repetitions: o.repetitions.map((rep) => ({
       window: rep.window && { startNs: s(rep.window.startNs), endNs: s(rep.window.endNs) },
-      records: rep.records.map((r) => ({
+      records: rep.records.map((r) => (r.simClock ? r : {
         ...r, gateWaitNs: s(r.gateWaitNs), startNs: s(r.startNs), endNs: s(r.endNs),
         scheduledNs: r.scheduledNs === undefined ? undefined : s(r.scheduledNs), sentNs: r.sentNs === undefined ? undefined : s(r.sentNs),
         firstTokenNs: r.firstTokenNs === undefined ? undefined : s(r.firstTokenNs), chunkNs: r.chunkNs.map(s),

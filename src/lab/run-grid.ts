@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pLimit from "p-limit";
@@ -75,6 +76,7 @@ export async function runGrid(loaded: LoadedGrid, opts: GridRunOptions): Promise
   // A group that throws unexpectedly stops the run: queued groups never start an engine, running ones stop.
   const stopping = new AbortController();
   const signal = AbortSignal.any([opts.signal, stopping.signal]);
+  setMaxListeners(0, signal); // one listener per request in flight (capacity probes run many)
   const clock = monotonicClock();
   const telemetry = telemetryRun({
     config: grid.telemetry, launcher, simulated: engine.simulated, runDir: outDir, clock, warn: (line) => opts.progress.note(line),

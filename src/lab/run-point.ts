@@ -26,6 +26,9 @@ export interface PointResult {
   failed?: string;
 }
 
+/** Paths on which the simulator's stamps reach the client (the built-in proxy passes them on; external proxies do not). */
+const SIM_CLOCK_PATHS = new Set(["direct", "native", "proxy"]);
+
 /** One point against a running engine: its request path, then every suite of the grid under the point's watchdog. */
 export async function runPoint(ctx: GroupContext, point: Point, handle: EngineHandle, fronts: Fronts, rowCtx: RowContext): Promise<PointResult> {
   const spec = handle.spec;
@@ -47,6 +50,7 @@ export async function runPoint(ctx: GroupContext, point: Point, handle: EngineHa
     baseUrl: opened.baseUrl, api: opened.api, frontKey: opened.frontKey, directUrl: spec.baseUrl, model: spec.servedName, engine: spec.engine,
     capabilities: spec.capabilities, path: rowCtx.path, timeScale: ctx.timeScale,
     apiKey: engineKey, requestTimeoutMs: ctx.grid.request_timeout_s * 1000,
+    simClock: ctx.engine.simulated && SIM_CLOCK_PATHS.has(rowCtx.path),
   };
   const guard = new PointGuard(ctx.signal, ctx.grid.point_timeout_s);
   try {

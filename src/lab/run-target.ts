@@ -19,6 +19,7 @@ import { registerSecret } from "../util/secrets.ts";
 import { measuredColumns } from "./measured-columns.ts";
 import type { RowContext } from "./rows.ts";
 import { runSuite } from "./run-suite.ts";
+import { simInfo } from "../client/sim-clock.ts";
 
 export interface ProbedTarget {
   target: Target;
@@ -40,11 +41,12 @@ export async function probeTarget(opts: { url: string; model?: string; api: Api;
   const view = await probeServer(baseUrl, model, opts.apiKey);
   const engine = view.engine;
   const capabilities: Capabilities = { openaiChat: opts.api === "openai", anthropicMessages: opts.api === "anthropic", ...view.capabilities };
+  const simulator = engine === "vllm" && (await simInfo(baseUrl, opts.apiKey)) !== undefined;
   return {
     engine,
     target: {
       baseUrl, model, apiKey: opts.apiKey, engine: engine === "unknown" ? undefined : engine, capabilities,
-      path: baseUrl, api: opts.api, timeScale: 1,
+      path: baseUrl, api: opts.api, timeScale: 1, simClock: simulator,
     },
   };
 }

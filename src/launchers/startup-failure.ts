@@ -8,9 +8,10 @@ import type { Rejected } from "./readiness.ts";
 /** Why waiting for readiness stopped, as every launcher sees it. */
 export type NotReady = "exited" | "timeout" | "aborted" | Rejected;
 
-export function readLog(file: string): string {
+/** The engine's log from byte `from` on (a launcher that started the engine again reads only the last start's). */
+export function readLog(file: string, from = 0): string {
   try {
-    return readFileSync(file, "utf8");
+    return readFileSync(file).subarray(from).toString("utf8");
   } catch {
     return "";
   }
@@ -24,9 +25,9 @@ export function readLog(file: string): string {
 export function failStartup(
   req: LaunchRequest,
   outcome: NotReady,
-  ended: { code?: number | null; cause?: FailureCause; message?: string } = {},
+  ended: { code?: number | null; cause?: FailureCause; message?: string; logFrom?: number } = {},
 ): StartupFailure {
-  const log = readLog(req.logFile);
+  const log = readLog(req.logFile, ended.logFrom);
   const tail = tailOf(log, 40);
   if (outcome === "aborted") return new StartupFailure("interrupted", tail, "interrupted while starting");
   if (outcome === "timeout") return new StartupFailure("startup_timeout", tail, ended.message ?? `not ready after ${req.startupTimeoutMs / 1000}s`);

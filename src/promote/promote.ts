@@ -12,6 +12,7 @@ import { explain } from "./explain.ts";
 import { gridOf, productionEngine, renderLaunch } from "./launch.ts";
 import { profileDoc } from "./profile.ts";
 import { serveScript } from "./serve-script.ts";
+import { preferTuneWinner, readTune } from "./tune-choice.ts";
 import { redactText } from "../util/secrets.ts";
 
 export interface PromoteOptions {
@@ -30,7 +31,10 @@ export interface PromoteResult {
 /** `bench promote`: picks the winning configuration of a run and writes RUN_DIR/production/. */
 export function promote(runDir: string, opts: PromoteOptions = {}): PromoteResult {
   const run = loadRun(runDir);
-  const sel = selectWinner(run, opts);
+  const tune = readTune(run.dir);
+  const ownObjective = !opts.objective && !opts.slos?.length;
+  const sel = selectWinner(run, { ...opts, objective: opts.objective ?? tune?.settings?.objective });
+  const tuned = ownObjective ? preferTuneWinner(sel, tune) : undefined;
   if (!sel.winner) throw noWinner(sel);
   const grid = gridOf(run);
   const engine = productionEngine(run);
@@ -59,7 +63,7 @@ export function promote(runDir: string, opts: PromoteOptions = {}): PromoteResul
     return join(dir, file);
   });
   chmodSync(join(dir, "serve.sh"), 0o755);
-  return { dir, files: written, explanation: explain(sel), selection: sel };
+  return { dir, files: written, explanation: explain(sel) + (tuned ? `\n  tune: ${tuned}` : ""), selection: sel };
 }
 
 /** The image a docker run measured, so the profile deploys what was benchmarked. */

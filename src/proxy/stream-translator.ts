@@ -6,6 +6,8 @@ import * as ev from "./sse-events.ts";
 import { ThinkTagSplitter } from "./think-tags.ts";
 import { toolUseId, validToolInput } from "./tool-calls.ts";
 import { streamErrorMessage } from "./upstream-errors.ts";
+import { simStamp } from "../client/sim-stamp.ts";
+import { stampFrames } from "./sim-clock.ts";
 
 export interface StreamContext {
   messageId: string;
@@ -51,6 +53,8 @@ export class StreamTranslator {
   private engineStopReason: unknown;
   private usage: ChatUsage | undefined;
   private sawDone = false;
+  /** The simulator's stamp of the last engine payload (src/util/sim-clock-protocol.ts); undefined for real engines. */
+  private lastStamp: number | undefined;
   private readonly splitter = new ThinkTagSplitter(
     (text) => this.text(text),
     (text) => this.thinking(text),
@@ -62,9 +66,18 @@ export class StreamTranslator {
     this.out += ev.messageStart(this.ctx.messageId, this.ctx.model, anthropicUsage(undefined, this.ctx.promptTokens));
   }
 
-  /** One SSE `data` payload from the engine. */
+  /** One SSE `data` payload from the engine; the frames it yields keep the simulator's stamp, if it has one. */
   data(payload: string): void {
     if (this.done) return;
+    const stamp = simStamp(payload);
+    if (stamp === undefined) return this.translate(payload);
+    const from = this.out.length;
+    this.lastStamp = stamp;
+    this.translate(payload);
+    this.out = this.out.slice(0, from) + stampFrames(this.out.slice(from), stamp);
+  }
+
+  private translate(payload: string): void {
     if (payload === "[DONE]") {
       this.sawDone = true;
       return;
@@ -117,7 +130,8 @@ export class StreamTranslator {
     const stop = stopReason(this.finishReason, this.engineStopReason, this.tools.length > 0, this.ctx.stopSequences);
     const usage = anthropicUsage(this.usage, this.ctx.promptTokens);
     this.result = { stopReason: stop.stop_reason, usage };
-    this.out += ev.messageDelta(stop, usage) + ev.MESSAGE_STOP;
+    const end = ev.messageDelta(stop, usage) + ev.MESSAGE_STOP;
+    this.out += this.lastStamp === undefined ? end : stampFrames(end, this.lastStamp);
     this.done = true;
   }
 

@@ -53,11 +53,15 @@ export class Upstream {
     return (await res.body.json()) as T;
   }
 
-  /** POST with the response delivered to `sink` chunk by chunk (the streaming hot path: no stream objects). */
-  stream(path: string, body: string, sink: StreamSink): StreamHandle {
+  /**
+   * POST with the response delivered to `sink` chunk by chunk (the streaming hot path: no stream objects);
+   * `extra` headers go along (the lab's simulator-clock headers, see src/util/sim-clock-protocol.ts).
+   */
+  stream(path: string, body: string, sink: StreamSink, extra?: Record<string, string>): StreamHandle {
     const handler = new EngineStreamHandler(sink, () => this.onUnreachable(), connectionError);
+    const headers = extra ? { ...this.headers, ...extra } : this.headers;
     try {
-      this.agent.dispatch({ origin: this.origin, path: this.basePath + path, method: "POST", headers: this.headers, body }, handler);
+      this.agent.dispatch({ origin: this.origin, path: this.basePath + path, method: "POST", headers, body }, handler);
     } catch (err) {
       queueMicrotask(() => handler.onResponseError(undefined, err as Error));
     }

@@ -11,6 +11,7 @@ import { paretoChart } from "./charts/pareto-chart.ts";
 import { proxiesChart, proxiesSection } from "./charts/proxies.ts";
 import { throughputChart } from "./charts/throughput.ts";
 import { ttftColdWarmChart } from "./charts/ttft-cold-warm.ts";
+import { prunedSection, searchChart } from "./charts/search.ts";
 import { hitRatioChart } from "./charts/hit-ratio.ts";
 import { sessionTimelineChart } from "./charts/session-timeline.ts";
 import { ttftByDepthChart } from "./charts/ttft-by-depth.ts";
@@ -39,7 +40,7 @@ export async function writeReport(runDir: string, outDir?: string, opts: ReportO
   const charts: Chart[] = [
     throughputChart(input), ttftColdWarmChart(input), ...decodeByParamCharts(input), heatmapChart(input), paretoChart(input),
     ttftByDepthChart(input), hitRatioChart(input), sessionTimelineChart(input), memoryChart(input), efficiencyChart(input),
-    proxiesChart(input),
+    proxiesChart(input), searchChart(input),
   ];
   const files: string[] = [];
   const write = (name: string, text: string) => {
@@ -53,7 +54,9 @@ export async function writeReport(runDir: string, outDir?: string, opts: ReportO
   files.push(...copyLibs(out));
   const title = `${run.gridName} / ${run.name}${run.simulated ? " (simulated)" : ""}`;
   const proxies = proxiesSection(run);
-  write("index.html", reportPage(title, [runSection(run), winnerSection(input.selection)], charts, [...(proxies ? [proxies] : []), failedSection(run)]));
+  const pruned = prunedSection(run.dir);
+  const extra = [proxies, pruned].filter((x) => x !== undefined);
+  write("index.html", reportPage(title, [runSection(run), winnerSection(input.selection)], charts, [...extra, failedSection(run)]));
   return { outDir: out, files };
 }
 

@@ -8,6 +8,8 @@ export class SimClock {
   private wallBase = performance.now();
   private simBase = 0;
   private readonly epochStartMs = Date.now();
+  /** Simulated seconds spent in sleep() so far: the exact duration of what was simulated (e.g. the startup). */
+  private sleptS = 0;
 
   constructor(private scale: number) {}
 
@@ -37,8 +39,13 @@ export class SimClock {
     return Math.max(0, ((simSeconds - this.now()) * 1000) / this.scale);
   }
 
+  get slept(): number {
+    return this.sleptS;
+  }
+
   /** Waits for a simulated duration. */
   async sleep(simSeconds: number): Promise<void> {
+    this.sleptS += Math.max(0, simSeconds);
     const ms = (simSeconds * 1000) / this.scale;
     if (ms > 0) await sleepWall(ms);
   }

@@ -34,14 +34,15 @@ function timeScaleOf(baseUrl: string): Promise<number> {
 
 /**
  * Streams POST /v1/chat/completions (or /v1/completions) through the lab's client (`streamRequest` +
- * `onChatData`, exactly what the suites use) and multiplies wall time by the server's time scale: the
- * simulator's calibration is checked through the same code that measures real engines.
+ * `onChatData`, exactly what the suites use); the simulator stamps its streams, so times are on its clock
+ * (wall time would be multiplied by the time scale): the calibration is checked through the suites' own code.
  */
 export async function measureStream(baseUrl: string, path: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<StreamMeasurement> {
-  const scale = await timeScaleOf(baseUrl);
+  const serverScale = await timeScaleOf(baseUrl);
   const state = { text: "", tools: [] as ToolCall[] };
   const payload = JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } });
   const r = await streamRequest(`${baseUrl}${path}`, headers, payload, monotonicClock(), {}, (rec, data, _event, now) => onChatData(data, now, rec, state));
+  const scale = r.simClock ? 1 : serverScale; // stamped streams are timed on the simulator's clock already
   const seconds = (ms: number | undefined) => (ms === undefined ? NaN : (ms / 1000) * scale);
   const outputs = r.outputTokens ?? 0;
   const usage = r.outputTokens === undefined ? undefined : {
@@ -50,6 +51,6 @@ export async function measureStream(baseUrl: string, path: string, body: Record<
   };
   return {
     status: Number(/^HTTP (\d+)/.exec(r.error ?? "")?.[1] ?? 200), ttftS: seconds(ttftMsOf(r)), e2eS: seconds(e2elMsOf(r)), tpotS: seconds(tpotMsOf(r)),
-    chunks: r.chunkNs.length, usage, text: state.text, finishReason: r.finishReason, toolCalls: state.tools.filter(Boolean), timeScale: scale,
+    chunks: r.chunkNs.length, usage, text: state.text, finishReason: r.finishReason, toolCalls: state.tools.filter(Boolean), timeScale: serverScale,
   };
 }

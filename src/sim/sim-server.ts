@@ -16,6 +16,7 @@ import { cacheConfigInfo } from "./metrics/cache-config-info.ts";
 import { reportStartupFailure } from "./startup/report.ts";
 import { SimContext } from "./server/context.ts";
 import { createRequestHandler } from "./server/app.ts";
+import { SIM_FAILED_AFTER } from "../util/sim-clock-protocol.ts";
 
 export interface StartSimServerOptions {
   /** `vllm serve` argv after `serve`: model then flags (simulator switches allowed). */
@@ -84,6 +85,8 @@ export async function startSimServer(options: StartSimServerOptions): Promise<Si
   } catch (err) {
     if (err instanceof StartupFailure) {
       reportStartupFailure(err, log, stderr);
+      // last on stdout (the engine log the lab reads, whose tail a failed start keeps), so that stderr still ends like vLLM's
+      stdout.write(`${SIM_FAILED_AFTER} ${clock.slept.toFixed(2)} s\n`);
       throw new SimExit(1);
     }
     throw err;
@@ -105,7 +108,7 @@ async function serve(config: SimConfig, clock: SimClock, log: VllmLogger, stderr
     compileCache,
     maxCapturedTokens: Math.max(0, ...config.compilation.captureSizes),
   });
-  const ctx = new SimContext(config, clock, engine, perf, metrics, log, stderr, maxModelLen);
+  const ctx = new SimContext(config, clock, engine, perf, metrics, log, stderr, maxModelLen, clock.slept);
   const server = createServer({ keepAliveTimeout: 5000 }, createRequestHandler(ctx));
   const host = config.args.host ?? "0.0.0.0";
   log.info("api_server.py:1912", `Starting vLLM server on http://${host}:${config.args.port}`);

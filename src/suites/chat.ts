@@ -2,7 +2,8 @@ import { z } from "zod";
 import { newSalt, sizedUserPrompt } from "./prompt.ts";
 import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { runScenario } from "./scenario.ts";
-import { plainRequest, runRequests } from "./send.ts";
+import { plainRequest } from "./send.ts";
+import { runRequests } from "./user-lanes.ts";
 import type { Suite, SuiteContext } from "./types.ts";
 import type { MessagesRequest } from "./workload/types.ts";
 

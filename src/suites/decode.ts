@@ -2,7 +2,7 @@ import { z } from "zod";
 import { plainRequests } from "./chat.ts";
 import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { runScenario } from "./scenario.ts";
-import { runRequests } from "./send.ts";
+import { runRequests } from "./user-lanes.ts";
 import type { Suite } from "./types.ts";
 
 const Options = z.strictObject({

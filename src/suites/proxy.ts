@@ -2,6 +2,7 @@ import { getMaxListeners, setMaxListeners } from "node:events";
 import { z } from "zod";
 import { streamMessages } from "../client/anthropic-messages.ts";
 import { streamChat } from "../client/openai-chat.ts";
+import type { StreamOptions } from "../client/stream-request.ts";
 import type { RequestRecord } from "../client/types.ts";
 import { badInput } from "../errors.ts";
 import { addedMeanMs, addedPercentileMs } from "../metrics/added-latency.ts";
@@ -11,6 +12,7 @@ import type { Repetition } from "../metrics/summarize.ts";
 import { plainRequests } from "./chat.ts";
 import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { apiOf, reportTimeout } from "./send.ts";
+import { openUserLanes } from "./user-lanes.ts";
 import type { ScenarioOutcome, Suite, SuiteContext } from "./types.ts";
 import { toOpenAi } from "./workload/to-openai.ts";
 import type { MessagesRequest } from "./workload/types.ts";
@@ -32,14 +34,15 @@ type Options = z.infer<typeof Options>;
 /** One way to the engine: straight (OpenAI) or through a proxy (Anthropic), sending the rep's one request. */
 interface Way {
   name: string;
-  send(req: MessagesRequest): Promise<RequestRecord>;
+  /** `lane`: the user lane's gate wait and, on the simulator, its claimed arrival (see user-lanes.ts). */
+  send(req: MessagesRequest, lane?: Pick<StreamOptions, "gateWaitNs" | "sim">): Promise<RequestRecord>;
 }
 
 /** The proxies to measure: the target itself when it is one (a grid's `path`), else those of `proxies`, started by the lab. */
 async function proxyWays(ctx: SuiteContext, opts: Options): Promise<Way[]> {
   const through = (name: string, baseUrl: string, frontKey?: string): Way => ({
     name,
-    send: async (req) => reportTimeout(ctx, await streamMessages({ ...ctx.target, baseUrl, frontKey }, req as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs })),
+    send: async (req, lane) => reportTimeout(ctx, await streamMessages({ ...ctx.target, baseUrl, frontKey }, req as unknown as Record<string, unknown>, ctx.clock, { ...lane, signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs })),
   });
   if (apiOf(ctx.target) === "anthropic" && ctx.target.path !== "native") {
     return [through(/^https?:/.test(ctx.target.path) ? "proxy" : ctx.target.path, ctx.target.baseUrl, ctx.target.frontKey)];
@@ -71,7 +74,7 @@ export const proxySuite: Suite<Options> = {
     if (!engineUrl) throw badInput("the proxy suite needs the engine's own URL", "run it from a grid, or `bench run` against the engine");
     const direct: Way = {
       name: "direct",
-      send: async (req) => reportTimeout(ctx, await streamChat({ ...ctx.target, baseUrl: engineUrl, frontKey: undefined }, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, { signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs })),
+      send: async (req, lane) => reportTimeout(ctx, await streamChat({ ...ctx.target, baseUrl: engineUrl, frontKey: undefined }, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, { ...lane, signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs })),
     };
     const ways = [direct, ...(await proxyWays(ctx, opts))];
     const levels = Array.isArray(opts.concurrency) ? opts.concurrency : [opts.concurrency];
@@ -89,14 +92,21 @@ async function measureLevel(ctx: SuiteContext, opts: Options, ways: Way[], level
   for (let rep = 0; rep < repetitionsOf(ctx, opts) && !ctx.signal.aborted; rep++) {
     ctx.onPhase(`proxy c${level} rep ${rep + 1}: ${rounds} round(s) x ${ways.length} paths`);
     const [req] = await plainRequests(ctx, 1, opts.prompt_tokens, opts.output_tokens);
-    // one unmeasured round primes every slot's prefix cache and every path's connections: all measure the same cached prefill
-    for (const way of ways) await Promise.all(Array.from({ length: level }, () => way.send(req)));
+    // `level` users, each sending its streams one after the other (on the simulator, each a lane on its clock)
+    const { lanes } = await openUserLanes(ctx, level);
+    const round = (way: Way) => Promise.all(lanes.map((lane) => lane.call((gateWaitNs, sim) => way.send(req, { gateWaitNs, sim }))));
     const records = new Map<string, RequestRecord[]>(ways.map((w) => [w.name, []]));
-    for (let round = 0; round < rounds && !ctx.signal.aborted; round++) {
-      for (let i = 0; i < ways.length; i++) {
-        const way = ways[(round + i) % ways.length];
-        records.get(way.name)!.push(...(await Promise.all(Array.from({ length: level }, () => way.send(req)))));
+    try {
+      // one unmeasured round primes every slot's prefix cache and every path's connections: all measure the same cached prefill
+      for (const way of ways) await round(way);
+      for (let r = 0; r < rounds && !ctx.signal.aborted; r++) {
+        for (let i = 0; i < ways.length; i++) {
+          const way = ways[(r + i) % ways.length];
+          records.get(way.name)!.push(...(await round(way)));
+        }
       }
+    } finally {
+      await Promise.all(lanes.map((lane) => lane.close()));
     }
     for (const way of ways) reps.get(way.name)!.push({ records: records.get(way.name)! });
   }

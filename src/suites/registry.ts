@@ -1,4 +1,5 @@
 import { badInput } from "../errors.ts";
+import { capacitySuite } from "./capacity.ts";
 import { chatSuite } from "./chat.ts";
 import { concurrencySuite } from "./concurrency.ts";
 import { decodeSuite } from "./decode.ts";
@@ -18,6 +19,7 @@ const SUITES: Record<string, Suite<never>> = {
   toolcall: toolcallSuite as Suite<never>,
   session: sessionSuite as Suite<never>,
   proxy: proxySuite as Suite<never>,
+  capacity: capacitySuite as Suite<never>,
   replay: replaySuite as Suite<never>,
 };
 

@@ -1,6 +1,6 @@
-import pLimit from "p-limit";
 import { streamMessages } from "../client/anthropic-messages.ts";
 import { streamChat } from "../client/openai-chat.ts";
+import type { StreamOptions } from "../client/stream-request.ts";
 import type { RequestRecord } from "../client/types.ts";
 import { SIDECAR_KINDS } from "../sidecars/kinds.ts";
 import { countMissingUsage } from "./missing-usage.ts";
@@ -18,13 +18,13 @@ export function apiOf(target: Target): Api {
  * Sends one workload request in the target's API (translated to OpenAI chat when needed); a server that sent
  * no usage has the tokens counted by its tokenizer afterwards (outside the timed request).
  */
-export async function sendRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs = 0): Promise<RequestRecord> {
-  return countMissingUsage(ctx.target, req, await timedRequest(ctx, req, gateWaitNs));
+export async function sendRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs = 0, sim?: StreamOptions["sim"]): Promise<RequestRecord> {
+  return countMissingUsage(ctx.target, req, await timedRequest(ctx, req, gateWaitNs, sim));
 }
 
-/** One timed request; one that timed out (request_timeout_s) is reported to the point's runner, which stops the point at once. */
-async function timedRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs: number): Promise<RequestRecord> {
-  const opts = { gateWaitNs, signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs };
+/** One timed request (token counting for servers without usage is the caller's, afterwards); one that timed out (request_timeout_s) is reported to the point's runner, which stops the point at once. */
+export async function timedRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs: number, sim?: StreamOptions["sim"]): Promise<RequestRecord> {
+  const opts = { gateWaitNs, signal: ctx.signal, timeoutMs: ctx.target.requestTimeoutMs, sim };
   const record = apiOf(ctx.target) === "anthropic"
     ? await streamMessages(ctx.target, req as unknown as Record<string, unknown>, ctx.clock, opts)
     : await streamChat(ctx.target, toOpenAi(req) as unknown as Record<string, unknown>, ctx.clock, opts);
@@ -35,18 +35,6 @@ async function timedRequest(ctx: SuiteContext, req: MessagesRequest, gateWaitNs:
 export function reportTimeout(ctx: SuiteContext, record: RequestRecord): RequestRecord {
   if (record.errorKind === "timeout") ctx.onRequestTimeout?.(record.error ?? "request timeout");
   return record;
-}
-
-/** Sends every request with at most `concurrency` in flight; time queued behind the gate is recorded apart. */
-export function runRequests(ctx: SuiteContext, requests: MessagesRequest[], concurrency: number): Promise<RequestRecord[]> {
-  const gate = pLimit(concurrency);
-  return Promise.all(
-    requests.map((req) => {
-      const queued = ctx.clock.now();
-      // Token counting (servers without usage) happens after the gate, so it never delays the next request.
-      return gate(() => timedRequest(ctx, req, ctx.clock.now() - queued)).then((record) => countMissingUsage(ctx.target, req, record));
-    }),
-  );
 }
 
 /** A single-user-message request (decode, concurrency, chat suites). */

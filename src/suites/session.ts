@@ -4,7 +4,7 @@ import type { Repetition } from "../metrics/summarize.ts";
 import { sizedSession } from "./claude-code-requests.ts";
 import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { ServerMeter } from "./server-meter.ts";
-import { runRequests } from "./send.ts";
+import { openUserLanes } from "./user-lanes.ts";
 import type { ScenarioOutcome, Suite } from "./types.ts";
 
 const Options = z.strictObject({
@@ -36,10 +36,15 @@ export const sessionSuite: Suite<Options> = {
     for (let rep = 0; rep < reps && !ctx.signal.aborted; rep++) {
       if (opts.reset_cache) cacheReset = await resetPrefixCache(ctx.target);
       const session = await sizedSession(ctx, opts.prompt_tokens, { maxTokens: opts.output_tokens, toolResultLines: opts.tool_result_lines });
-      for (let t = 0; t < opts.turns && !ctx.signal.aborted; t++) {
-        ctx.onPhase(`session rep ${rep + 1}/${reps}: turn ${t + 1}/${opts.turns}`);
-        const request = session.request({ history: t });
-        turns[t].reps.push({ records: await turns[t].meter.measure(() => runRequests(ctx, [request], 1)) });
+      const { lanes: [user] } = await openUserLanes(ctx, 1);
+      try {
+        for (let t = 0; t < opts.turns && !ctx.signal.aborted; t++) {
+          ctx.onPhase(`session rep ${rep + 1}/${reps}: turn ${t + 1}/${opts.turns}`);
+          const request = session.request({ history: t });
+          turns[t].reps.push({ records: [await turns[t].meter.measure(() => user.send(request))] });
+        }
+      } finally {
+        await user.close();
       }
     }
     return turns.map((turn, t): ScenarioOutcome => ({

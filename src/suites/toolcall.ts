@@ -4,7 +4,8 @@ import { acrossRepetitions } from "../metrics/repetitions.ts";
 import { sizedSession } from "./claude-code-requests.ts";
 import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { runScenario } from "./scenario.ts";
-import { apiOf, runRequests } from "./send.ts";
+import { apiOf } from "./send.ts";
+import { runRequests } from "./user-lanes.ts";
 import type { Suite, SuiteContext } from "./types.ts";
 import type { MessagesRequest, ToolChoice } from "./workload/types.ts";
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { newCch, sizedSession } from "./claude-code-requests.ts";
 import { commonOptions, repetitionsOf, sameNamed } from "./options.ts";
 import { runScenario, type Measure } from "./scenario.ts";
-import { runRequests } from "./send.ts";
+import { runRequests } from "./user-lanes.ts";
 import type { ScenarioOutcome, Suite, SuiteContext } from "./types.ts";
 import type { Repetition } from "../metrics/summarize.ts";
 import type { MessagesRequest } from "./workload/types.ts";

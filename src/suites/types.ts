@@ -28,6 +28,11 @@ export interface Target {
   api?: Api;
   /** The simulator's --time-scale K (it runs K times faster): wall times are multiplied by K to report real-time equivalents; 1 otherwise. */
   timeScale: number;
+  /**
+   * The engine is the lab's simulator and its stream stamps reach the client (direct or native path): requests
+   * run in lanes on the simulator's clock (src/util/sim-clock-protocol.ts), so no figure depends on the time scale.
+   */
+  simClock?: boolean;
   /** `request_timeout_s` in ms: the longest wait for an answer to start and for each next piece of it. */
   requestTimeoutMs?: number;
 }

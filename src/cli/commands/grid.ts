@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Command } from "commander";
 import { badInput } from "../../errors.ts";
 import type { ProgressMode } from "../../progress/render.ts";
@@ -61,6 +62,7 @@ export function register(program: Command): void {
         import("../../lab/run-grid.ts"), import("../../lab/summary.ts"), import("../../launchers/reaper.ts"), import("../../progress/render.ts"),
       ]);
       const controller = new AbortController();
+      setMaxListeners(0, controller.signal); // one listener per request in flight (capacity probes run many)
       installSignalHandlers((signal) => {
         process.stderr.write(`\n${signal}: stopping engines; finished points are kept (resume with --resume)\n`);
         controller.abort();

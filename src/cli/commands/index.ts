@@ -9,6 +9,7 @@ import { register as registerPromote } from "./promote.ts";
 import { register as registerRunSuites } from "./run.ts";
 import { register as registerWarmup } from "./warmup.ts";
 import { register as registerSim } from "./sim.ts";
+import { register as registerTune } from "./tune.ts";
 import { register as registerTrace } from "./trace.ts";
 import { register as registerDoctor } from "./doctor.ts";
 
@@ -28,6 +29,7 @@ const commands: Array<(program: Command) => void> = [
   registerRunSuites,
   registerWarmup,
   registerSim,
+  registerTune,
   registerTrace,
   registerDoctor,
 ];

@@ -8,6 +8,7 @@ import type { StreamContext } from "../stream-translator.ts";
 import { completeMessage } from "./complete.ts";
 import { parseBodyAndJson, prepareChat } from "./prepare.ts";
 import { streamMessage } from "./stream.ts";
+import { simClockHeaders } from "../sim-clock.ts";
 
 /** POST /v1/messages: validate, translate, clamp max_tokens, then stream or answer whole. */
 export async function handleMessages(req: IncomingMessage, res: ServerResponse, ctx: ProxyContext): Promise<void> {
@@ -28,7 +29,7 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
   const body = JSON.stringify(chat);
   streamCtx.watch = watchExchange(ctx.observers, { headers: req.headers, body: parsed, engineBody: body, receivedAt });
   try {
-    if (stream) await streamMessage(res, ctx, body, streamCtx);
+    if (stream) await streamMessage(res, ctx, body, streamCtx, simClockHeaders(req));
     else await completeMessage(res, ctx, body, streamCtx);
   } catch (err) {
     streamCtx.watch?.end({ status: (err as { status?: number }).status ?? 500, error: (err as Error).message });

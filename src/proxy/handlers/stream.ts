@@ -11,8 +11,8 @@ import { mapEngineError } from "../upstream-errors.ts";
 const MAX_ERROR_BODY = 64 * 1024;
 
 /** POST /v1/messages with stream: true. Resolves when the client's response is over. */
-export function streamMessage(res: ServerResponse, ctx: ProxyContext, body: string, sctx: StreamContext): Promise<void> {
-  return new Promise((resolve) => new StreamRelay(res, ctx, body, sctx, resolve));
+export function streamMessage(res: ServerResponse, ctx: ProxyContext, body: string, sctx: StreamContext, extra?: Record<string, string>): Promise<void> {
+  return new Promise((resolve) => new StreamRelay(res, ctx, body, sctx, resolve, extra));
 }
 
 /**
@@ -39,12 +39,13 @@ class StreamRelay implements StreamSink {
     body: string,
     private readonly sctx: StreamContext,
     private readonly resolve: () => void,
+    extra?: Record<string, string>,
   ) {
     this.translator = new StreamTranslator(sctx);
     this.sse = new SseResponse(res, ctx.options.pingIntervalMs);
     this.parser = new SseParser(this.translator.data.bind(this.translator));
     this.timer = setTimeout(this.commit.bind(this), ctx.options.streamCommitMs);
-    this.engine = ctx.upstream.stream("/v1/chat/completions", body, this);
+    this.engine = ctx.upstream.stream("/v1/chat/completions", body, this, extra);
     res.on("close", this.onClientClose.bind(this));
   }
 

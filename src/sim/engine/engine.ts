@@ -6,6 +6,8 @@ import { KvCacheManager } from "./kv-cache.ts";
 import { Scheduler, type StepPlan } from "./scheduler.ts";
 import type { EngineFinishReason, EngineRequest } from "./request.ts";
 import { EngineStats } from "./engine-stats.ts";
+import { LaneHolds } from "./lanes.ts";
+import { GaugeWatermarks } from "../metrics/watermarks.ts";
 
 export interface EngineOptions {
   readonly numGpuBlocks: number;
@@ -23,7 +25,14 @@ export interface EngineOptions {
 
 interface InflightStep {
   readonly plan: StepPlan;
+  readonly start: number;
   readonly end: number;
+}
+
+/** Requests that reached the engine after it had already simulated past their arrival time. */
+export interface Lateness {
+  requests: number;
+  seconds: number;
 }
 
 /** Steps processed back to back before yielding to I/O when the loop runs behind the clock. */
@@ -33,11 +42,21 @@ const MAX_CATCH_UP_STEPS = 32;
  * The simulated engine core: a discrete-time loop of scheduler steps. Each step's duration comes from the
  * performance model; the loop keeps simulated time exact by starting each step where the previous one ended and,
  * when timers fire late, running the overdue steps at once (so averages match the model even at high time scales).
+ * Requests may name their arrival time and lane (see lanes.ts): then no step starts after a moment at which a
+ * lane's next request can still arrive, and the figures no longer depend on the time scale or the machine's load.
  */
 export class SimEngine {
   readonly kv: KvCacheManager;
   readonly scheduler: Scheduler;
   readonly stats = new EngineStats();
+  readonly lanes = new LaneHolds(() => this.kick());
+  readonly watermarks = new GaugeWatermarks();
+  readonly lateness: Lateness = { requests: 0, seconds: 0 };
+  /**
+   * Simulated seconds the engine served users: its steps, plus the gaps while lanes were open (users thinking
+   * between turns hold the box). What the lab counts as suite time, whatever the time scale or the load.
+   */
+  activeS = 0;
   private readonly arriving: EngineRequest[] = [];
   private readonly seenBuckets = new Set<number>();
   private inflight: InflightStep | undefined;
@@ -63,6 +82,12 @@ export class SimEngine {
   /** Queues a request that reaches the engine after the API server's overhead (simulated seconds). */
   submit(req: EngineRequest, overheadS: number): void {
     if (this.dead) return req.sink.onFinish("error", this.clock.now());
+    const frontier = this.inflight?.start ?? this.lastEnd;
+    if (req.times.arrival < frontier - 1e-9) {
+      this.lateness.requests++;
+      this.lateness.seconds += frontier - req.times.arrival;
+    }
+    if (req.lane !== undefined) this.lanes.inFlight(req.lane);
     req.times.ready = req.times.arrival + overheadS;
     chainBlockHashes(req.tokenIds, this.opts.blockSize, req.blockHashes);
     const at = this.arriving.findIndex((r) => r.times.ready > req.times.ready);
@@ -84,6 +109,15 @@ export class SimEngine {
     const now = this.clock.now();
     for (const req of [...this.arriving, ...this.scheduler.waiting, ...this.scheduler.running]) this.finish(req, "error", now);
     this.arriving.length = 0;
+  }
+
+  /**
+   * The engine's present in simulated time: where the next step starts while it works, the clock while idle.
+   * Requests that name no arrival time arrive now.
+   */
+  virtualNow(): number {
+    const busy = this.inflight !== undefined || this.scheduler.running.length > 0 || this.scheduler.waiting.length > 0;
+    return busy ? (this.inflight?.start ?? this.lastEnd) : Math.max(this.lastEnd, this.clock.now());
   }
 
   resetPrefixCache(): boolean {
@@ -108,9 +142,10 @@ export class SimEngine {
       const now = this.clock.now();
       if (this.inflight) {
         if (this.inflight.end > now) return this.arm(this.inflight.end);
-        const { plan, end } = this.inflight;
+        const { plan, start, end } = this.inflight;
         this.inflight = undefined;
         this.lastEnd = end;
+        this.activeS += end - start;
         this.completeStep(plan, end);
         if (++steps >= MAX_CATCH_UP_STEPS) {
           this.timer = setTimeout(this.tick, 0);
@@ -120,7 +155,9 @@ export class SimEngine {
       const busy = this.scheduler.running.length > 0 || this.scheduler.waiting.length > 0;
       const start = busy ? this.lastEnd : Math.max(this.lastEnd, this.arriving[0]?.times.ready ?? Infinity);
       if (start === Infinity) return;
+      if (start > this.lanes.horizon()) return this.armExpiry();
       if (start > now) return this.arm(start);
+      if (this.lanes.size > 0) this.activeS += Math.max(0, start - Math.max(this.lastEnd, this.lanes.openedAt));
       while (this.arriving.length > 0 && this.arriving[0].times.ready <= start) this.scheduler.waiting.push(this.arriving.shift()!);
       const plan = this.scheduler.schedule();
       this.publishGauges();
@@ -130,13 +167,20 @@ export class SimEngine {
         return;
       }
       for (const { req } of plan.chunks) req.times.firstScheduled ??= start;
-      this.inflight = { plan, end: start + this.perf.stepSeconds(plan.shape) + this.warmupPenalty(plan) };
+      this.inflight = { plan, start, end: start + this.perf.stepSeconds(plan.shape) + this.warmupPenalty(plan) };
     }
   };
 
   private arm(atSim: number): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(this.tick, this.clock.wallDelayMs(atSim));
+  }
+
+  /** Held by a lane: a lane's next request (or its release) kicks the loop; this only catches expired holds. */
+  private armExpiry(): void {
+    clearTimeout(this.timer);
+    const ms = this.lanes.nextExpiryMs();
+    this.timer = ms === undefined ? undefined : setTimeout(this.tick, ms + 1);
   }
 
   /** The first prefill after startup, and the first of each size bucket above the captured sizes, pay extra. */
@@ -204,6 +248,10 @@ export class SimEngine {
       m.decode.observe(m.labels, (t.lastToken ?? t.firstToken) - t.firstToken);
     }
     this.publishGauges();
+    if (req.lane !== undefined) {
+      if (reason === "abort" || reason === "error") this.lanes.release([req.lane]);
+      else this.lanes.finished(req.lane, at);
+    }
     req.sink.onFinish(reason, at);
   }
 
@@ -212,5 +260,6 @@ export class SimEngine {
     m.running.set(m.labels, this.scheduler.running.length);
     m.waiting.set(m.labels, this.scheduler.waiting.length);
     m.kvUsage.set(m.labels, this.kv.usage());
+    this.watermarks.observe(this.scheduler.waiting.length, this.kv.usage());
   }
 }

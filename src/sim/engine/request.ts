@@ -35,6 +35,8 @@ export class EngineRequest {
     readonly plan: OutputPlan,
     readonly sink: RequestSink,
     arrival: number,
+    /** The client's lane (see lanes.ts), when it named one. */
+    readonly lane?: string,
   ) {
     this.tokenIds = [...promptTokenIds];
     this.times = { arrival, ready: arrival };

@@ -11,6 +11,7 @@ import { anthropicToChat } from "./anthropic-convert.ts";
 import { AnthropicCountSchema, AnthropicRequestSchema } from "./schemas.ts";
 import { HttpError, parseBody, sendJson } from "./http-io.ts";
 import { SseWriter } from "./sse.ts";
+import type { RequestMeta } from "./app.ts";
 
 const STOP_REASON: Record<string, string> = { stop: "end_turn", length: "max_tokens", tool_calls: "tool_use" };
 
@@ -21,11 +22,11 @@ export function anthropicError(err: HttpError): HttpError {
 }
 
 /** POST /v1/messages: native Anthropic, as vLLM serves it (no ping events, max_tokens not clamped). */
-export function handleMessages(ctx: SimContext, res: ServerResponse, body: string, arrival: number): void {
+export function handleMessages(ctx: SimContext, res: ServerResponse, body: string, arrival: RequestMeta): void {
   const request = parseBody(AnthropicRequestSchema, body);
   const job = prepareChat(ctx, anthropicToChat(request, Boolean(request.stream)), arrival);
   const blocks: Array<Record<string, unknown>> = [];
-  const sse = request.stream ? new SseWriter(res) : undefined;
+  const sse = request.stream ? new SseWriter(res, arrival.at) : undefined;
   let open: { type: string; index: number } | undefined;
   let index = 0;
   const usage = () => ({ input_tokens: req.promptLength, output_tokens: req.plan.outputTokens });
@@ -53,7 +54,8 @@ export function handleMessages(ctx: SimContext, res: ServerResponse, body: strin
     sse?.event("content_block_delta", { type: "content_block_delta", index: open!.index, delta: { type: deltaType, [key]: text } });
   };
   const req: EngineRequest = startGeneration(ctx, job.input, {
-    onToken(token) {
+    onToken(token, at) {
+      sse?.at(at);
       if (req.plan.outputTokens === 1) {
         sse?.event("message_start", { type: "message_start", message: { id: job.id, type: "message", role: "assistant", content: [], model: job.model, stop_reason: null, stop_sequence: null, usage: { input_tokens: req.promptLength, output_tokens: 0 } } });
       }
@@ -71,7 +73,8 @@ export function handleMessages(ctx: SimContext, res: ServerResponse, body: strin
         }
       }
     },
-    onFinish(reason: EngineFinishReason) {
+    onFinish(reason: EngineFinishReason, at: number) {
+      sse?.at(at);
       if (reason === "abort") return void res.end();
       if (reason === "error") {
         const error = { type: "error", error: { type: "internal_error", message: ENGINE_DEAD_MESSAGE } };

@@ -6,8 +6,17 @@ import { handleChat } from "./openai-chat.ts";
 import { handleCompletion } from "./openai-completions.ts";
 import { anthropicError, handleCountTokens, handleMessages } from "./anthropic-messages.ts";
 import { handleDetokenize, handleHealth, handleMetrics, handleModels, handleResetPrefixCache, handleTokenize, handleVersion } from "./info-routes.ts";
+import { handleSimInfo, handleSimLanes } from "./sim-clock-routes.ts";
+import { SIM_AT_HEADER, SIM_INFO_PATH, SIM_LANE_HEADER, SIM_LANES_PATH, SIM_WATERMARK_HEADER } from "../../util/sim-clock-protocol.ts";
 
-type Handler = (ctx: SimContext, res: ServerResponse, body: string, arrival: number) => void;
+/** When (simulated seconds) and from which lane a request arrived, and who scrapes; see src/util/sim-clock-protocol.ts. */
+export interface RequestMeta {
+  readonly at: number;
+  readonly lane?: string;
+  readonly watermark?: string;
+}
+
+type Handler = (ctx: SimContext, res: ServerResponse, body: string, arrival: RequestMeta) => void;
 
 interface Route {
   readonly method: "GET" | "POST";
@@ -29,6 +38,8 @@ function routes(ctx: SimContext): Map<string, Route> {
     ["/v1/completions", { method: "POST", handler: handleCompletion, generates: true }],
     ["/v1/messages", { method: "POST", handler: handleMessages, anthropic: true, generates: true }],
     ["/v1/messages/count_tokens", { method: "POST", handler: handleCountTokens, anthropic: true }],
+    [SIM_LANES_PATH, { method: "POST", handler: handleSimLanes }],
+    [SIM_INFO_PATH, { method: "GET", handler: handleSimInfo }],
   ]);
   if (ctx.config.env.VLLM_SERVER_DEV_MODE) table.set("/reset_prefix_cache", { method: "POST", handler: handleResetPrefixCache });
   return table;
@@ -41,7 +52,7 @@ export function createRequestHandler(ctx: SimContext): (req: IncomingMessage, re
   const table = routes(ctx);
   const accessLog = !ctx.config.args.disable_uvicorn_access_log && ["debug", "trace", "info"].includes(ctx.config.args.uvicorn_log_level);
   return (req, res) => {
-    const arrival = ctx.clock.now();
+    const meta = metaOf(ctx, req);
     const path = (req.url ?? "/").split("?")[0];
     res.setHeader("x-sim-time-scale", String(ctx.config.timeScale));
     if (accessLog) {
@@ -54,7 +65,7 @@ export function createRequestHandler(ctx: SimContext): (req: IncomingMessage, re
       return sendJson(res, 401, { error: "Unauthorized" });
     }
     readBody(req)
-      .then((body) => (route.generates && injectFault(ctx, res) ? undefined : route.handler(ctx, res, body, arrival)))
+      .then((body) => (route.generates && injectFault(ctx, res) ? undefined : route.handler(ctx, res, body, meta)))
       .catch((err: unknown) => {
         let error = err instanceof HttpError ? err : vllmError(500, String((err as Error)?.message ?? err));
         if (!(err instanceof HttpError)) ctx.log.error("serving_engine.py:621", `Error in request ${path}: ${String((err as Error)?.stack ?? err)}`);
@@ -62,5 +73,19 @@ export function createRequestHandler(ctx: SimContext): (req: IncomingMessage, re
         if (res.headersSent) return void res.end();
         sendJson(res, error.status, error.body);
       });
+  };
+}
+
+/** The arrival the client named (engine.submit counts it late if the engine already ran past it), else now. */
+function metaOf(ctx: SimContext, req: IncomingMessage): RequestMeta {
+  const named = Number(req.headers[SIM_AT_HEADER]);
+  const text = (name: string) => {
+    const v = req.headers[name];
+    return typeof v === "string" && v ? v : undefined;
+  };
+  return {
+    at: Number.isFinite(named) && req.headers[SIM_AT_HEADER] !== undefined ? named / 1e9 : ctx.engine.virtualNow(),
+    lane: text(SIM_LANE_HEADER),
+    watermark: text(SIM_WATERMARK_HEADER),
   };
 }

@@ -7,6 +7,7 @@ import { stopList } from "./generation.ts";
 import type { ChatRequest } from "./schemas.ts";
 import { decideToolCall, type ToolDecision } from "./tool-choice.ts";
 import { vllmError } from "./http-io.ts";
+import type { RequestMeta } from "./app.ts";
 
 /** A chat request made ready for the engine: rendered prompt, token ids, tool decision, reasoning. */
 export interface ChatJob {
@@ -17,7 +18,7 @@ export interface ChatJob {
   readonly tool: ToolDecision;
 }
 
-export function prepareChat(ctx: SimContext, chat: ChatRequest, arrival: number): ChatJob {
+export function prepareChat(ctx: SimContext, chat: ChatRequest, arrival: RequestMeta): ChatJob {
   const model = ctx.resolveModel(chat.model);
   if (chat.n !== 1) throw vllmError(400, "The simulator serves n=1 only.");
   const rng = ctx.requestRng(chat.seed);

@@ -25,6 +25,8 @@ export class SimContext {
     readonly log: VllmLogger,
     readonly stderr: Writable,
     readonly maxModelLen: number,
+    /** Simulated seconds from launch to serving (what the lab reports as startup_s). */
+    readonly startupS = 0,
   ) {
     this.ids = createRng(hashString(`ids:${config.args.sim_seed}`));
   }

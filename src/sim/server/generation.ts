@@ -3,11 +3,12 @@ import { OutputPlan, type ToolCallPlan } from "../text/output-plan.ts";
 import type { Rng } from "../rng.ts";
 import type { SimContext } from "./context.ts";
 import { vllmError } from "./http-io.ts";
+import type { RequestMeta } from "./app.ts";
 
 export interface GenerationInput {
   readonly id: string;
-  /** Simulated time the HTTP request arrived; the API server's overhead counts from here. */
-  readonly arrival: number;
+  /** Simulated time the HTTP request arrived (the API server's overhead counts from here), and its lane. */
+  readonly arrival: RequestMeta;
   readonly promptIds: readonly number[];
   /** null: as many as the context allows (vLLM's default for chat). */
   readonly maxTokens: number | null | undefined;
@@ -54,7 +55,7 @@ export function startGeneration(ctx: SimContext, input: GenerationInput, sink: R
     reasoning: input.reasoning,
     toolCall: input.toolCall,
   });
-  const req = new EngineRequest(input.id, input.promptIds, plan, sink, input.arrival);
+  const req = new EngineRequest(input.id, input.promptIds, plan, sink, input.arrival.at, input.arrival.lane);
   ctx.engine.submit(req, ctx.perf.requestOverheadSeconds(promptLen));
   return req;
 }

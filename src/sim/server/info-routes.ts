@@ -5,6 +5,8 @@ import { VLLM_VERSION } from "../startup/sequence.ts";
 import type { SimContext } from "./context.ts";
 import { DetokenizeRequestSchema, TokenizeChatSchema, TokenizePromptSchema } from "./schemas.ts";
 import { parseBody, sendJson } from "./http-io.ts";
+import type { RequestMeta } from "./app.ts";
+import { SIM_KV_MAX_METRIC, SIM_QUEUE_MAX_METRIC } from "../../util/sim-clock-protocol.ts";
 
 /** GET /health: 200 with an empty body, 503 once the engine died. */
 export function handleHealth(ctx: SimContext, res: ServerResponse): void {
@@ -70,10 +72,17 @@ export function handleDetokenize(ctx: SimContext, res: ServerResponse, body: str
   sendJson(res, 200, { prompt: detokenize(request.tokens) });
 }
 
-export function handleMetrics(ctx: SimContext, res: ServerResponse): void {
-  const text = ctx.metrics.registry.render();
+export function handleMetrics(ctx: SimContext, res: ServerResponse, _body: string, meta: RequestMeta): void {
+  const text = ctx.metrics.registry.render() + (meta.watermark ? watermarkLines(ctx, meta.watermark) : "");
   res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "content-length": Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** The gauge maxima since this reader's previous scrape (simulator only: see src/util/sim-clock-protocol.ts). */
+function watermarkLines(ctx: SimContext, reader: string): string {
+  const e = ctx.engine;
+  const max = e.watermarks.take(reader, e.scheduler.waiting.length, e.kv.usage());
+  return `${SIM_QUEUE_MAX_METRIC} ${max.waiting}\n${SIM_KV_MAX_METRIC} ${max.kvUsage}\n`;
 }
 
 /** POST /reset_prefix_cache (only registered with VLLM_SERVER_DEV_MODE=1). */

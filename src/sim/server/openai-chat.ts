@@ -8,9 +8,10 @@ import { chatFinishReason, prepareChat, usageOf, type ChatJob } from "./chat-job
 import { ChatRequestSchema } from "./schemas.ts";
 import { errorBody, parseBody, sendJson, SYSTEM_FINGERPRINT, vllmError } from "./http-io.ts";
 import { SseWriter } from "./sse.ts";
+import type { RequestMeta } from "./app.ts";
 
 /** POST /v1/chat/completions, streaming (SSE, optional usage chunk) or not. */
-export function handleChat(ctx: SimContext, res: ServerResponse, body: string, arrival: number): void {
+export function handleChat(ctx: SimContext, res: ServerResponse, body: string, arrival: RequestMeta): void {
   const chat = parseBody(ChatRequestSchema, body);
   const job = prepareChat(ctx, chat, arrival);
   const includeUsage = Boolean(chat.stream_options?.include_usage) || ctx.config.args.enable_force_include_usage;
@@ -37,7 +38,7 @@ export function openAiDelta(deltas: readonly OutputDelta[]): Record<string, unkn
 }
 
 function streamChat(ctx: SimContext, res: ServerResponse, job: ChatJob, includeUsage: boolean, continuous: boolean): void {
-  const sse = new SseWriter(res);
+  const sse = new SseWriter(res, job.input.arrival.at);
   const head = { id: job.id, object: "chat.completion.chunk", created: job.created, model: job.model };
   let finishSent = false;
   const usage = () => usageOf(ctx, req.promptLength, req.plan.outputTokens, req.numCachedTokens);
@@ -52,7 +53,8 @@ function streamChat(ctx: SimContext, res: ServerResponse, job: ChatJob, includeU
     first = false;
   };
   const req: EngineRequest = startGeneration(ctx, job.input, {
-    onToken(token: SampledToken) {
+    onToken(token: SampledToken, at: number) {
+      sse.at(at);
       if (req.plan.outputTokens === 1) chunk({ role: "assistant", content: "" }, null);
       const delta = openAiDelta(token.deltas);
       const reason = req.plan.finishReason;
@@ -60,7 +62,8 @@ function streamChat(ctx: SimContext, res: ServerResponse, job: ChatJob, includeU
       finishSent = reason !== null;
       chunk(delta ?? {}, reason ? chatFinishReason(reason, job.tool) : null, req.plan.stopReason);
     },
-    onFinish(reason: EngineFinishReason) {
+    onFinish(reason: EngineFinishReason, at: number) {
+      sse.at(at);
       if (reason === "abort") return void res.end();
       if (reason === "error") {
         sse.data(errorBody(500, ENGINE_DEAD_MESSAGE, "InternalServerError"));

@@ -8,6 +8,7 @@ import { usageOf } from "./chat-job.ts";
 import { CompletionRequestSchema, type CompletionRequest } from "./schemas.ts";
 import { errorBody, parseBody, sendJson, vllmError } from "./http-io.ts";
 import { SseWriter } from "./sse.ts";
+import type { RequestMeta } from "./app.ts";
 
 /** Token ids of a completion prompt: text gets the tokenizer's special prefix (add_special_tokens=True). */
 export function completionPromptIds(prompt: CompletionRequest["prompt"]): number[] {
@@ -21,7 +22,7 @@ export function completionPromptIds(prompt: CompletionRequest["prompt"]): number
 }
 
 /** POST /v1/completions. */
-export function handleCompletion(ctx: SimContext, res: ServerResponse, body: string, arrival: number): void {
+export function handleCompletion(ctx: SimContext, res: ServerResponse, body: string, arrival: RequestMeta): void {
   const request = parseBody(CompletionRequestSchema, body);
   const model = ctx.resolveModel(request.model);
   if (request.n !== 1) throw vllmError(400, "The simulator serves n=1 only.");
@@ -43,11 +44,12 @@ export function handleCompletion(ctx: SimContext, res: ServerResponse, body: str
   const includeUsage = Boolean(request.stream_options?.include_usage) || ctx.config.args.enable_force_include_usage;
   let text = "";
   let finishSent = false;
-  const sse = request.stream ? new SseWriter(res) : undefined;
+  const sse = request.stream ? new SseWriter(res, arrival.at) : undefined;
   const usage = () => usageOf(ctx, req.promptLength, req.plan.outputTokens, req.numCachedTokens);
   const choice = (t: string, finish: EngineFinishReason | null) => ({ index: 0, text: t, logprobs: null, finish_reason: finish, stop_reason: finish ? req.plan.stopReason : null });
   const req: EngineRequest = startGeneration(ctx, input, {
-    onToken(token) {
+    onToken(token, at) {
+      sse?.at(at);
       const piece = token.deltas.map((d) => d.text).join("");
       text += piece;
       const reason = req.plan.finishReason;
@@ -55,7 +57,8 @@ export function handleCompletion(ctx: SimContext, res: ServerResponse, body: str
       finishSent = reason !== null;
       sse.data({ ...head, choices: [choice(piece, reason)] });
     },
-    onFinish(reason) {
+    onFinish(reason, at) {
+      sse?.at(at);
       if (reason === "abort") return void res.end();
       if (reason === "error") {
         if (!sse) return sendJson(res, 500, vllmError(500, ENGINE_DEAD_MESSAGE).body);
