@@ -1,4 +1,3 @@
-import { getMaxListeners, setMaxListeners } from "node:events";
 import { z } from "zod";
 import { streamMessages } from "../client/anthropic-messages.ts";
 import { streamChat } from "../client/openai-chat.ts";
@@ -85,8 +84,6 @@ export const proxySuite: Suite<Options> = {
 };
 
 async function measureLevel(ctx: SuiteContext, opts: Options, ways: Way[], level: number): Promise<ScenarioOutcome[]> {
-  // every stream in flight listens on the run's signal: `level` of them at once is expected, not a leak
-  setMaxListeners(Math.max(getMaxListeners(ctx.signal), level + 10), ctx.signal);
   const reps = new Map<string, Repetition[]>(ways.map((w) => [w.name, []]));
   const rounds = Math.ceil(opts.requests / level);
   for (let rep = 0; rep < repetitionsOf(ctx, opts) && !ctx.signal.aborted; rep++) {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Command } from "commander";
 import { DEFAULT_REQUEST_TIMEOUT_S } from "../../client/types.ts";
 import { badInput } from "../../errors.ts";
@@ -45,6 +46,7 @@ export function register(program: Command): void {
         import("../../lab/run-target.ts"), import("../../lab/summary.ts"), import("../../progress/render.ts"), import("../../suites/set-options.ts"),
       ]);
       const controller = new AbortController();
+      setMaxListeners(0, controller.signal); // one listener per request in flight (proxy and capacity suites run many)
       process.once("SIGINT", () => controller.abort());
       const progress = createProgress(flags.progress ?? defaultProgressMode());
       const result = await runTarget({
