@@ -1,14 +1,7 @@
-/** A seeded generator (mulberry32): the same seed gives the same search. */
-export function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng } from "../sim/rng.ts";
+
+/** A seeded generator (the simulator's mulberry32): the same seed gives the same search. */
+export const seededRng: (seed: number) => () => number = createRng;
 
 /** Fisher-Yates with the given generator. */
 export function shuffled<T>(items: readonly T[], rng: () => number): T[] {
