@@ -18,8 +18,12 @@ beforeAll(async () => {
 afterAll(() => engine?.stop());
 
 const explain = (outcome: ScenarioOutcome) => `${outcome.problems.join("\n")}\n--- front log ---\n${(outcome.frontLog ?? "").slice(-3000)}`;
-/** The kinds of problem 3b found, without turn numbers and byte offsets. */
-const problemKinds = (outcome: ScenarioOutcome) => [...new Set(outcome.problems.map((p) => p.replace(/^turn \d+: /, "").replace(/ at offset \d+:.*/s, "")))].sort();
+const OUT_OF_ORDER = "tool messages not in the calls' order";
+/** The kinds of problem 3b found, without turn numbers, byte offsets and message contents. */
+const problemKinds = (outcome: ScenarioOutcome) => [...new Set(outcome.problems.map((p) => p
+  .replace(/^turn \d+: /, "")
+  .replace(/ at offset \d+:.*/s, "")
+  .replace(/^tool message \d+ after the calls is .*/s, OUT_OF_ORDER)))].sort();
 
 describe.each([
   {
@@ -31,8 +35,11 @@ describe.each([
     kind: "ccr" as const,
     // claude-code-router drops the engine's reasoning, forwards the billing header, and re-serializes earlier turns
     problems: ["the billing header reached the engine", "the engine's reasoning did not reach Claude Code as a thinking block", "turn 3 changed turn 2's bytes"],
+    // it also passes the tool results on in the order Claude Code lists them, which is the order its two parallel
+    // Reads finished in: out of the calls' order on some runs and not others (the lab's proxy restores the order)
+    sometimes: [OUT_OF_ORDER],
   },
-])(`Claude Code ${claude.version} through $kind`, ({ kind, problems }) => {
+])(`Claude Code ${claude.version} through $kind`, ({ kind, problems, sometimes = [] }) => {
   it("3a: a prompt round trip to the tiny llama-server ends at Claude Code's output token maximum", { timeout: 720_000 }, async () => {
     const outcome = await maxTokensRoundTrip(sidecarRow(kind), engine.baseUrl, MAX_OUTPUT, { claude, timeoutMs: 600_000 });
     expect(outcome.problems, explain(outcome)).toEqual([]);
@@ -46,7 +53,7 @@ describe.each([
     expect(outcome.run!.exitCode, explain(outcome)).toBe(0);
     expect(outcome.run!.result).toMatchObject({ subtype: "success", is_error: false, result: "Code word PAPAYA-42, then MANGO-7 and KIWI-9." });
     expect(outcome.turns).toHaveLength(3);
-    expect(problemKinds(outcome), explain(outcome)).toEqual(problems);
+    expect(problemKinds(outcome).filter((k) => !sometimes.includes(k)), explain(outcome)).toEqual(problems);
     expect(outcome.status).toBe("fail");
   });
 });

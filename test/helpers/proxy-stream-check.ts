@@ -62,9 +62,11 @@ export function checkStreamGrammar(events: StreamEvent[]): void {
   if (events.at(-1)?.type !== "message_stop") fail(events.length - 1, "the stream must end with message_stop");
 }
 
-/** Reads an SSE response body into {event, data} frames (for checks the SDK hides, such as pings). */
-export async function readSse(res: Response): Promise<{ event: string; data: unknown; at: number }[]> {
-  const frames: { event: string; data: unknown; at: number }[] = [];
+type Frame = { event: string; data: unknown; at: number };
+
+/** Reads an SSE response body into {event, data} frames (for checks the SDK hides, such as pings); `onFrame` sees each as it arrives. */
+export async function readSse(res: Response, onFrame?: (frame: Frame) => void): Promise<Frame[]> {
+  const frames: Frame[] = [];
   const decoder = new TextDecoder();
   let buffered = "";
   for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -76,6 +78,7 @@ export async function readSse(res: Response): Promise<{ event: string; data: unk
       const event = /^event: (.*)$/m.exec(block)?.[1] ?? "message";
       const data = /^data: (.*)$/m.exec(block)?.[1];
       frames.push({ event, data: data === undefined ? undefined : JSON.parse(data), at: performance.now() });
+      onFrame?.(frames.at(-1)!);
     }
   }
   return frames;
