@@ -13,22 +13,40 @@ const json = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 
 /** The Hugging Face tiny models (real vLLM loads them in test/vllm-parity.test.ts); here, their files. */
 describe("tiny model as a Hugging Face directory", () => {
-  it("holds the GGUF's tensors for the same seed: same bytes, PyTorch shapes, minus output.bias", async () => {
+  it("holds the GGUF's tensors for the same seed: same bytes, PyTorch shapes; output.bias becomes an untied lm_head with the masked rows zero", async () => {
     const opts = { seed: 5, layers: 2, width: 128 };
     const { path: gguf } = await ensureTinyModel({ ...opts, out: join(dir, "m.gguf") });
     const { path: hf } = await ensureTinyHfModel({ ...opts, out: join(dir, "hf") });
     const g = readGguf(gguf);
     const st = join(hf, "model.safetensors");
     const index = readSafetensorsHeader(st);
-    expect(index.tensors.size).toBe(g.tensors.length - 1);
+    expect(index.tensors.size).toBe(g.tensors.length); // output.bias out, lm_head.weight in
     const pairs: Array<[string, string]> = [["token_embd.weight", "model.embed_tokens.weight"], ["blk.1.attn_k.weight", "model.layers.1.self_attn.k_proj.weight"], ["blk.0.ffn_down.weight", "model.layers.0.mlp.down_proj.weight"], ["blk.0.attn_q.bias", "model.layers.0.self_attn.q_proj.bias"]];
     for (const [gName, hName] of pairs) {
       const info = g.tensors.find((t) => t.name === gName)!;
       expect(index.tensors.get(hName)!.shape).toEqual([...info.dims].reverse());
       expect(Buffer.from(readSafetensor(st, index, hName)).equals(readTensorData(gguf, g, gName))).toBe(true);
     }
+    // lm_head: token_embd's rows, zero exactly where the GGUF's output bias masks the token
+    const embd = readTensorData(gguf, g, "token_embd.weight");
+    const bias = readTensorData(gguf, g, "output.bias");
+    const head = Buffer.from(readSafetensor(st, index, "lm_head.weight"));
+    expect(index.tensors.get("lm_head.weight")!.shape).toEqual([151936, 128]);
+    const rowBytes = 128 * 2;
+    let masked = 0;
+    for (let id = 0; id < 151936; id++) {
+      const row = head.subarray(id * rowBytes, (id + 1) * rowBytes);
+      if (bias.readFloatLE(id * 4) < 0) {
+        masked++;
+        expect(row.every((b) => b === 0), `row ${id}`).toBe(true);
+      } else if (!row.equals(embd.subarray(id * rowBytes, (id + 1) * rowBytes))) {
+        throw new Error(`lm_head row ${id} differs from token_embd's`);
+      }
+    }
+    for (const id of [245, 151643, 151645, 151763]) expect(bias.readFloatLE(id * 4), `token ${id} masked`).toBeLessThan(0);
+    expect(masked).toBeGreaterThan(271 + 22); // unused ids, special tokens and partial UTF-8 bytes
     const config = json(join(hf, "config.json"));
-    expect(config).toMatchObject({ architectures: ["Qwen2ForCausalLM"], hidden_size: 128, num_hidden_layers: 2, num_attention_heads: 2, num_key_value_heads: 1, vocab_size: 151936, tie_word_embeddings: true });
+    expect(config).toMatchObject({ architectures: ["Qwen2ForCausalLM"], hidden_size: 128, num_hidden_layers: 2, num_attention_heads: 2, num_key_value_heads: 1, vocab_size: 151936, tie_word_embeddings: false });
     expect(json(join(hf, "generation_config.json"))).toMatchObject({ eos_token_id: [151645, 151643] });
   });
 

@@ -15,7 +15,7 @@ export interface TinyHfOptions extends TinyModelOptions {
 }
 
 /** Bump when the HF files change (the weights follow GENERATOR). */
-const HF_GENERATOR = "h1";
+const HF_GENERATOR = "h2";
 const QWEN3_TEMPLATE = join("models", "templates", "Qwen-Qwen3-0.6B.jinja");
 const IDS = { bos_token_id: 151643, eos_token_id: 151645, pad_token_id: 151643 };
 
@@ -37,9 +37,9 @@ export async function ensureTinyHfModel(opts: TinyHfOptions = {}): Promise<{ pat
   const tokenizer = qwen25TokenizerFrom(src.srcDir, template);
   const vocab = tokenTypes(tokenizer).length;
   const shape = { seed, layers, width, vocab };
-  const model = opts.moe ? tinyQwen3Moe(shape) : { config: qwen2Config(shape), tensors: ggufToHf(tinyQwen2(tokenizer, shape).tensors) };
+  const model = opts.moe ? tinyQwen3Moe(shape) : { config: { ...qwen2Config(shape), tie_word_embeddings: false }, tensors: ggufToHf(tinyQwen2(tokenizer, shape).tensors) };
   const files: Record<string, unknown> = {
-    "config.json": { ...model.config, ...IDS, transformers_version: "4.51.0", torch_dtype: "float16", vocab_size: vocab, tie_word_embeddings: true, max_position_embeddings: 32768, rms_norm_eps: 1e-6 },
+    "config.json": { ...IDS, transformers_version: "4.51.0", torch_dtype: "float16", vocab_size: vocab, tie_word_embeddings: true, ...model.config, max_position_embeddings: 32768, rms_norm_eps: 1e-6 },
     "generation_config.json": { ...IDS, eos_token_id: [IDS.eos_token_id, IDS.bos_token_id] },
     ...hfTokenizerFiles(tokenizer, template, opts.moe ? QWEN3_ADDED : []),
   };
@@ -76,7 +76,14 @@ const LAYER_NAMES: Record<string, string> = {
   ffn_gate: "mlp.gate_proj", ffn_up: "mlp.up_proj", ffn_down: "mlp.down_proj",
 };
 
-/** GGUF tensor -> HF name, shape reversed (GGUF lists the contiguous dimension first); the bytes stay. */
+/**
+ * GGUF tensor -> HF name, shape reversed (GGUF lists the contiguous dimension first); the bytes stay. The GGUF's
+ * output is tied to token_embd and its `output.bias` masks the tokens that never become text (special, unused,
+ * partial UTF-8); Qwen2ForCausalLM's lm_head has no bias, so the HF model gets an untied `lm_head.weight`: the
+ * embedding's rows, with the masked ones zero. A random-weight model decoding greedily repeats one token, and
+ * with the tied head that token was often one that streams no text (seen: 9 of 20 vLLM answers empty); with
+ * a zero row its logit is 0, below the largest of the others, so greedy decoding never picks it, as in llama.cpp.
+ */
 export function ggufToHf(tensors: GgufTensorInput[]): SafetensorsTensor[] {
   const out: SafetensorsTensor[] = [];
   for (const t of tensors) {
@@ -85,7 +92,21 @@ export function ggufToHf(tensors: GgufTensorInput[]): SafetensorsTensor[] {
     if (t.type !== "F16" && t.type !== "F32") throw new Error(`tensor ${t.name}: ${t.type} has no safetensors dtype here`);
     out.push({ name, dtype: t.type, shape: [...t.dims].reverse(), data: t.data });
   }
+  const embd = tensors.find((t) => t.name === "token_embd.weight");
+  const bias = tensors.find((t) => t.name === "output.bias");
+  if (embd && bias) out.push({ name: "lm_head.weight", dtype: embd.type as "F16", shape: [...embd.dims].reverse(), data: maskedRows(embd, bias) });
   return out;
+}
+
+/** The embedding's rows, zero where the output bias masks the token. */
+function maskedRows(embd: GgufTensorInput, bias: GgufTensorInput): Uint8Array {
+  const rowBytes = embd.data.length / embd.dims[1];
+  const masked = new Float32Array(bias.data.buffer.slice(bias.data.byteOffset, bias.data.byteOffset + bias.data.length));
+  const data = Uint8Array.from(embd.data);
+  masked.forEach((b, id) => {
+    if (b < 0) data.fill(0, id * rowBytes, (id + 1) * rowBytes);
+  });
+  return data;
 }
 
 function hfName(gguf: string): string | undefined {
