@@ -1,12 +1,8 @@
 import { setMaxListeners } from "node:events";
 import type { Command } from "commander";
-import { badInput } from "../../errors.ts";
-import { loadGrid } from "../../grid/load.ts";
-import { installSignalHandlers, stopAll } from "../../launchers/reaper.ts";
-import { createProgress, defaultProgressMode, type ProgressMode } from "../../progress/render.ts";
-import { writeReport } from "../../report/write-report.ts";
-import { runTune } from "../../tune/run-tune.ts";
-import { tuneReport } from "../../tune/print.ts";
+import { badInput, EXIT } from "../../errors.ts";
+import type { ProgressMode } from "../../progress/render.ts";
+import { progressOption } from "../shared-options.ts";
 
 interface TuneFlags {
   budget?: string;
@@ -52,9 +48,14 @@ export function register(program: Command): void {
     .option("--hardware <profile>", "simulator hardware profile")
     .option("--binary <path>", "engine binary, overriding the grid")
     .option("--model <path>", "model, overriding the grid")
-    .option("--progress <mode>", "progress display on stderr: tty, plain or none")
+    .addOption(progressOption())
     .addHelpText("after", HELP)
     .action(async (file: string, flags: TuneFlags) => {
+      // loaded here, not at the top: `bench --version` and other commands' --help load none of it
+      const [{ loadGrid }, { installSignalHandlers, stopAll }, { createProgress, defaultProgressMode }, { writeReport }, { runTune }, { tuneReport }] = await Promise.all([
+        import("../../grid/load.ts"), import("../../launchers/reaper.ts"), import("../../progress/render.ts"),
+        import("../../report/write-report.ts"), import("../../tune/run-tune.ts"), import("../../tune/print.ts"),
+      ]);
       const loaded = loadGrid(file);
       const timeScale = Number(flags.timeScale ?? 1);
       if (!(timeScale > 0)) throw badInput(`--time-scale ${flags.timeScale}: must be a positive number`);
@@ -75,7 +76,7 @@ export function register(program: Command): void {
         throw err;
       });
       if (!summary) {
-        process.exitCode = 130;
+        process.exitCode = EXIT.interrupted;
         return;
       }
       process.stdout.write(tuneReport(summary) + "\n");
