@@ -3,17 +3,10 @@ import type { Command } from "commander";
 import { badInput } from "../../errors.ts";
 import type { ProgressMode } from "../../progress/render.ts";
 import type { SlurmFlags } from "../../launchers/slurm/options.ts";
-import { finishRun, progressOption, strictOption } from "../shared-options.ts";
+import { addEngineOptions, finishRun, progressOption, strictOption, timeScaleOf, type EngineFlags } from "../shared-options.ts";
 
-interface GridFlags extends SlurmFlags {
+interface GridFlags extends SlurmFlags, EngineFlags {
   dryRun?: boolean;
-  out?: string;
-  resume?: string;
-  simulate?: boolean;
-  timeScale?: string;
-  hardware?: string;
-  binary?: string;
-  model?: string;
   launcher?: string;
   parallel?: string;
   progress?: ProgressMode;
@@ -22,18 +15,14 @@ interface GridFlags extends SlurmFlags {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("grid")
     .description("run every point of a parameter grid: start the engine, run the suites, write CSVs")
     .argument("<file>", "grid file (YAML), e.g. grids/quickstart.yaml")
     .option("--dry-run", "print each point's id, command line and env; launch nothing")
     .option("--out <dir>", "run directory (default results/<grid name>/<timestamp>/)")
-    .option("--resume <dir>", "continue an interrupted run in <dir>: finished points are skipped")
-    .option("--simulate", "run a vLLM grid against the built-in vLLM simulator (no GPU needed)")
-    .option("--time-scale <k>", "simulator speed-up; timings are reported as real-time equivalents", "1")
-    .option("--hardware <profile>", "simulator hardware profile (`bench sim profiles`), default the calibrated 2x RTX 4090")
-    .option("--binary <path>", "engine binary (llama-server or vllm), overriding the grid")
-    .option("--model <path>", "model (.gguf for llama.cpp, id or path for vLLM), overriding the grid")
+    .option("--resume <dir>", "continue an interrupted run in <dir>: finished points are skipped");
+  addEngineOptions(command)
     .option("--launcher <kind>", "launcher (local, docker, slurm), overriding the grid")
     .option("--parallel <n>", "points in flight at once (launchers that allow it)")
     .option("--partition <name>", "slurm: partition (over launcher.options.partition)")
@@ -49,8 +38,7 @@ export function register(program: Command): void {
       ]);
       const read = loadGrid(file);
       const loaded = { ...read, grid: withDockerFlags(withSlurmFlags(read.grid, flags), flags) };
-      const timeScale = Number(flags.timeScale ?? 1);
-      if (!(timeScale > 0)) throw badInput(`--time-scale ${flags.timeScale}: must be a positive number`);
+      const timeScale = timeScaleOf(flags);
       if (flags.dryRun) {
         const { dryRun, formatDryRun } = await import("../../lab/dry-run.ts");
         process.stdout.write(formatDryRun(dryRun(loaded.grid, { ...flags, timeScale })));

@@ -2,22 +2,15 @@ import { setMaxListeners } from "node:events";
 import type { Command } from "commander";
 import { badInput, EXIT } from "../../errors.ts";
 import type { ProgressMode } from "../../progress/render.ts";
-import { progressOption } from "../shared-options.ts";
+import { addEngineOptions, progressOption, timeScaleOf, type EngineFlags } from "../shared-options.ts";
 
-interface TuneFlags {
+interface TuneFlags extends EngineFlags {
   budget?: string;
   strategy?: string;
   objective?: string;
   slo: string[];
   seed?: string;
   repetitions?: string;
-  out?: string;
-  resume?: string;
-  simulate?: boolean;
-  timeScale?: string;
-  hardware?: string;
-  binary?: string;
-  model?: string;
   progress?: ProgressMode;
 }
 
@@ -31,7 +24,7 @@ suite's SLO (ttft_ms<=N, tpot_ms<=N). Writes tune.csv, trials.jsonl, tune.json a
 \`bench promote RUN_DIR\` promotes the tune's winner; --resume DIR continues an interrupted tune.`;
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("tune")
     .description("search a grid's configurations for the best one under a budget of engine-seconds")
     .argument("<file>", "grid file (YAML)")
@@ -42,12 +35,8 @@ export function register(program: Command): void {
     .option("--seed <n>", "search seed (same seed, same search)", "1")
     .option("--repetitions <r>", "repetitions for the finalists", "3")
     .option("--out <dir>", "run directory (default results/<grid>/tune-<timestamp>/)")
-    .option("--resume <dir>", "continue an interrupted tune: finished trials are replayed, not rerun")
-    .option("--simulate", "tune a vLLM grid on the built-in simulator")
-    .option("--time-scale <k>", "simulator speed-up", "1")
-    .option("--hardware <profile>", "simulator hardware profile")
-    .option("--binary <path>", "engine binary, overriding the grid")
-    .option("--model <path>", "model, overriding the grid")
+    .option("--resume <dir>", "continue an interrupted tune: finished trials are replayed, not rerun");
+  addEngineOptions(command)
     .addOption(progressOption())
     .addHelpText("after", HELP)
     .action(async (file: string, flags: TuneFlags) => {
@@ -57,8 +46,7 @@ export function register(program: Command): void {
         import("../../report/write-report.ts"), import("../../tune/run-tune.ts"), import("../../tune/print.ts"),
       ]);
       const loaded = loadGrid(file);
-      const timeScale = Number(flags.timeScale ?? 1);
-      if (!(timeScale > 0)) throw badInput(`--time-scale ${flags.timeScale}: must be a positive number`);
+      const timeScale = timeScaleOf(flags);
       const seed = Number(flags.seed ?? 1);
       if (!Number.isInteger(seed)) throw badInput(`--seed ${flags.seed}: must be an integer`);
       const repetitions = Number(flags.repetitions ?? 3);
