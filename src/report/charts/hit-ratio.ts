@@ -1,6 +1,7 @@
 import { metricOf } from "../load-run.ts";
 import { replayConfig } from "./replay-config.ts";
-import { SCHEMA, skipped, type Chart, type ChartInput } from "./types.ts";
+import { groupedBarsSpec } from "./grouped-bars.ts";
+import { skipped, type Chart, type ChartInput } from "./types.ts";
 
 const ID = "hit-ratio";
 const TITLE = "Replay: prefix-cache hit ratio, ideal vs achieved, per configuration";
@@ -24,15 +25,9 @@ export function hitRatioChart({ run }: ChartInput): Chart {
   if (!values.length) return skipped(ID, TITLE, "no replay session rows with hit ratios");
   return {
     id: ID, title: TITLE,
-    spec: {
-      $schema: SCHEMA, title: TITLE, width: 520, height: 320, data: { values },
-      mark: { type: "bar", tooltip: true },
-      encoding: {
-        x: { field: "configuration", type: "nominal", axis: { labelAngle: -30, labelLimit: 220 } },
-        xOffset: { field: "kind", type: "nominal", sort: ["ideal", "achieved"] },
-        y: { field: "hit_ratio", type: "quantitative", aggregate: "mean", title: "prompt tokens served from cache", axis: { format: "%" }, scale: { domain: [0, 1] } },
-        color: { field: "kind", type: "nominal", sort: ["ideal", "achieved"], scale: { range: ["#9ecae1", "#08519c"] } },
-      },
-    },
+    spec: groupedBarsSpec(
+      TITLE, values, { field: "kind", order: ["ideal", "achieved"], colors: ["#9ecae1", "#08519c"] },
+      { field: "hit_ratio", title: "prompt tokens served from cache", axis: { format: "%" }, scale: { domain: [0, 1] } },
+    ),
   };
 }

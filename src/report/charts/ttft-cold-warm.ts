@@ -1,6 +1,7 @@
 import { metricOf } from "../load-run.ts";
 import { configLabel, serverValues } from "../scenario.ts";
-import { SCHEMA, skipped, type Chart, type ChartInput } from "./types.ts";
+import { groupedBarsSpec } from "./grouped-bars.ts";
+import { skipped, type Chart, type ChartInput } from "./types.ts";
 
 const ID = "ttft-cold-warm";
 const TITLE = "Cold vs warm TTFT per configuration";
@@ -13,15 +14,6 @@ export function ttftColdWarmChart({ run }: ChartInput): Chart {
   if (!values.length) return skipped(ID, TITLE, "no cold/warm scenarios were measured (the ttft suite writes them)");
   return {
     id: ID, title: TITLE,
-    spec: {
-      $schema: SCHEMA, title: TITLE, width: 520, height: 320, data: { values },
-      mark: { type: "bar", tooltip: true },
-      encoding: {
-        x: { field: "configuration", type: "nominal", axis: { labelAngle: -30, labelLimit: 220 } },
-        xOffset: { field: "scenario", type: "nominal", sort: ["cold", "warm"] },
-        y: { field: "ttft_ms_p50", type: "quantitative", aggregate: "mean", title: "TTFT p50 (ms)" },
-        color: { field: "scenario", type: "nominal", sort: ["cold", "warm"] },
-      },
-    },
+    spec: groupedBarsSpec(TITLE, values, { field: "scenario", order: ["cold", "warm"] }, { field: "ttft_ms_p50", title: "TTFT p50 (ms)" }),
   };
 }
