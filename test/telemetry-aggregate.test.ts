@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { energyJ, totalPower } from "../src/metrics/energy.ts";
 import { integrate, valueAt } from "../src/metrics/interpolate.ts";
 import { AgentFeed, type AgentNotice } from "../src/telemetry/feed.ts";
 import { nvidiaSampler } from "../src/telemetry/nvidia.ts";
@@ -142,5 +143,23 @@ describe("grid field telemetry", () => {
     expect(err?.exitCode).toBe(2);
     expect(err?.message).toBe("g.yaml: field 'telemetry': unknown telemetry kind 'rocm'");
     expect(err?.hint).toBe("known: auto, off, nvidia, proc");
+  });
+});
+
+describe("total GPU power when a tick's lines arrive apart", () => {
+  it("a GPU missing from a sample counts with its latest reading, so the total stays the sum of all GPUs", () => {
+    const gpu = (id: number, powerW: number) => ({ gpu: id, powerW });
+    // two GPUs at a steady 100 W + 50 W; the second tick's lines landed in two samples (loaded machine)
+    const samples = [
+      { tNs: 0, wallS: 0, gpus: [gpu(0, 100), gpu(1, 50)] },
+      { tNs: 1e9, wallS: 1, gpus: [gpu(0, 100)] },
+      { tNs: 1.05e9, wallS: 1.05, gpus: [gpu(1, 50)] },
+      { tNs: 2e9, wallS: 2, gpus: [gpu(0, 100), gpu(1, 50)] },
+    ] as Sample[];
+    expect(totalPower(samples).map((p) => p.value)).toEqual([150, 150, 150, 150]);
+    const window = { suite: "chat", scenario: "s", repetition: 0, startNs: 0, endNs: 2e9, outputTokens: 10 } as ScenarioWindow;
+    expect(energyJ(samples, [window])).toBeCloseTo(300, 6);
+    // before any reading of the second GPU, no total is known
+    expect(totalPower([{ tNs: 0, wallS: 0, gpus: [gpu(0, 100)] }, { tNs: 1e9, wallS: 1, gpus: [gpu(1, 50)] }] as Sample[]).map((p) => p.value)).toEqual([150]);
   });
 });

@@ -1,12 +1,17 @@
 import { integrate, type TimedValue } from "./interpolate.ts";
 import type { Sample, ScenarioWindow } from "../telemetry/samples.ts";
 
-/** Total board power (W) of every GPU at each sample that reported power for all of them. */
+/**
+ * Total board power (W) of every GPU at each sample, once each has reported power: a GPU whose line of a tick
+ * arrived apart from the others (a loaded machine) counts with its latest reading, never as zero.
+ */
 export function totalPower(samples: readonly Sample[]): TimedValue[] {
+  const gpus = new Set(samples.flatMap((s) => (s.gpus ?? []).map((g) => g.gpu)));
+  const latest = new Map<number, number>();
   return samples.flatMap((s) => {
-    const gpus = s.gpus ?? [];
-    if (!gpus.length || gpus.some((g) => g.powerW === undefined)) return [];
-    return [{ tNs: s.tNs, value: gpus.reduce((sum, g) => sum + (g.powerW as number), 0) }];
+    for (const g of s.gpus ?? []) if (g.powerW !== undefined) latest.set(g.gpu, g.powerW);
+    if (!s.gpus?.length || latest.size < gpus.size) return [];
+    return [{ tNs: s.tNs, value: [...latest.values()].reduce((sum, w) => sum + w, 0) }];
   });
 }
 
